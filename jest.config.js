@@ -1,0 +1,24 @@
+// Unit specs live beside the code. The Swagger plugin runs here too, so DTO metadata in
+// tests matches the built app.
+module.exports = {
+  rootDir: '.',
+  testRegex: 'src/.*\\.spec\\.ts$',
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  transform: {
+    '^.+\\.ts$': [
+      'ts-jest',
+      {
+        isolatedModules: false,
+        astTransformers: {
+          before: [
+            {
+              path: '@nestjs/swagger/plugin',
+              options: { introspectComments: true, classValidatorShim: true, dtoFileNameSuffix: ['.dto.ts'] },
+            },
+          ],
+        },
+      },
+    ],
+  },
+  testEnvironment: 'node',
+};

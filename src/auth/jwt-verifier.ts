@@ -1,0 +1,156 @@
+import jwksRsa, { type JwksClient } from 'jwks-rsa';
+import { decode, verify, type Algorithm, type JwtHeader, type JwtPayload } from 'jsonwebtoken';
+import type { JwtConfig } from '../config/app-config';
+import { DomainError } from '../common/domain-error';
+
+/** Asymmetric algorithms only: `none` and HS* would let a public key or nothing sign a token. */
+export const ALLOWED_ALGORITHMS: Algorithm[] = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+];
+const CLOCK_TOLERANCE_S = 30;
+const FETCH_TIMEOUT_MS = 5000;
+
+/** Which token kind this verifier checks; decides the accepted `typ` headers and the messages. */
+export type TokenKind = 'idtoken' | 'bearer';
+
+/** The verified claims a strategy needs. */
+export interface VerifiedToken {
+  subject: string;
+  payload: JwtPayload;
+}
+
+function scopesOf(payload: JwtPayload): Set<string> {
+  const scope: unknown = payload.scope ?? payload.scp;
+  if (typeof scope === 'string') return new Set(scope.split(' '));
+  if (Array.isArray(scope)) return new Set(scope.map(String));
+  return new Set();
+}
+
+/** Classifies jwks-rsa failures: a key the set lacks is the token's fault, anything else the provider's. */
+function keyError(e: unknown, kind: TokenKind): DomainError {
+  const name = (e as { name?: string }).name;
+  if (name === 'SigningKeyNotFoundError' || name === 'JwksRateLimitError') {
+    return new DomainError('UNAUTHENTICATED', `${label(kind)} is signed by an unknown key`);
+  }
+  return new DomainError(
+    'AUTH_UNAVAILABLE',
+    'the identity provider cannot be reached to verify the token',
+    {},
+    {
+      'Retry-After': '5',
+    },
+  );
+}
+
+function label(kind: TokenKind): string {
+  return kind === 'idtoken' ? 'idtoken' : 'Bearer token';
+}
+
+/**
+ * Verifies one kind of JWT against its issuer's key set. Keys come from jwks-rsa, cached and
+ * refetched at a bounded rate when an unknown `kid` appears; the JWKS URI is discovered from
+ * the issuer when not configured.
+ */
+export class JwtVerifier {
+  private client?: Promise<JwksClient>;
+
+  constructor(
+    private readonly config: JwtConfig,
+    private readonly kind: TokenKind,
+  ) {}
+
+  async verify(token: string): Promise<VerifiedToken> {
+    const invalid = new DomainError('UNAUTHENTICATED', `${label(this.kind)} is invalid or expired`);
+    const decoded = decode(token, { complete: true });
+    if (!decoded || typeof decoded.payload === 'string') throw invalid;
+    const header: JwtHeader = decoded.header;
+    if (!ALLOWED_ALGORITHMS.includes(header.alg as Algorithm) || !this.typAccepted(header.typ))
+      throw invalid;
+    if (typeof decoded.payload.exp !== 'number') throw invalid;
+    const key = await this.signingKey(header.kid);
+    let payload: JwtPayload;
+    try {
+      payload = verify(token, key, {
+        algorithms: ALLOWED_ALGORITHMS,
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        clockTolerance: CLOCK_TOLERANCE_S,
+      }) as JwtPayload;
+    } catch {
+      throw invalid;
+    }
+    const subject: unknown = payload[this.config.userClaim];
+    if (typeof subject !== 'string' || subject.length === 0) throw invalid;
+    this.checkScopes(payload);
+    return { subject, payload };
+  }
+
+  /** RFC 9068 access tokens say `at+jwt`; an access token is never accepted as an ID token. */
+  private typAccepted(typ: string | undefined): boolean {
+    if (typ === undefined || typ.toUpperCase() === 'JWT') return true;
+    const lower = typ.toLowerCase();
+    return this.kind === 'bearer' && (lower === 'at+jwt' || lower === 'application/at+jwt');
+  }
+
+  private checkScopes(payload: JwtPayload): void {
+    const have = scopesOf(payload);
+    const missing = this.config.requiredScopes.filter((s) => !have.has(s));
+    if (missing.length === 0) return;
+    const scope = this.config.requiredScopes.join(' ');
+    throw new DomainError(
+      'INSUFFICIENT_SCOPE',
+      `the token lacks the required scope: ${scope}`,
+      { error: 'insufficient_scope' },
+      {
+        'WWW-Authenticate': `Bearer realm="trino-stream", error="insufficient_scope", scope="${scope}"`,
+      },
+    );
+  }
+
+  private async signingKey(kid: string | undefined): Promise<string> {
+    let client: JwksClient;
+    try {
+      client = await this.jwks();
+    } catch (e) {
+      this.client = undefined; // discovery failed: try again on the next request
+      throw keyError(e, this.kind);
+    }
+    try {
+      return (await client.getSigningKey(kid)).getPublicKey();
+    } catch (e) {
+      throw keyError(e, this.kind);
+    }
+  }
+
+  private jwks(): Promise<JwksClient> {
+    this.client ??= this.jwksUri().then((jwksUri) =>
+      jwksRsa({
+        jwksUri,
+        cache: true,
+        cacheMaxAge: 10 * 60_000,
+        rateLimit: true,
+        jwksRequestsPerMinute: 10,
+        timeout: FETCH_TIMEOUT_MS,
+      }),
+    );
+    return this.client;
+  }
+
+  private async jwksUri(): Promise<string> {
+    if (this.config.jwksUri !== undefined) return this.config.jwksUri;
+    const url = `${this.config.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+    const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    if (!res.ok) throw new Error(`discovery answered ${res.status}`);
+    const doc = (await res.json()) as { jwks_uri?: unknown };
+    if (typeof doc.jwks_uri !== 'string') throw new Error('discovery document has no jwks_uri');
+    return doc.jwks_uri;
+  }
+}

@@ -1,0 +1,89 @@
+import {
+  BadRequestException,
+  LoggerService,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { AppModule } from './app.module';
+import { AllExceptionsFilter, errorBody } from './common/all-exceptions.filter';
+import type { AppConfig } from './config/app-config';
+import { LifecycleService } from './health/lifecycle.service';
+import { buildOpenApi } from './openapi/openapi';
+
+/** Flattens class-validator errors into one message that names each field. */
+function validationMessage(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((e) => {
+    const path = `${prefix}${e.property}`;
+    const own = Object.values(e.constraints ?? {}).map((m) => m.replace(e.property, path));
+    return [...own, ...validationMessage(e.children ?? [], `${path}.`)];
+  });
+}
+
+export const validationPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  transform: true,
+  exceptionFactory: (errors) => new BadRequestException(validationMessage(errors).join('; ')),
+});
+
+/** While draining, only the probes answer; everything else is told to go elsewhere. */
+function refuseWhileDraining(lifecycle: LifecycleService) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!lifecycle.isShuttingDown || req.path === '/' || req.path.startsWith('/health'))
+      return next();
+    res.setHeader('Retry-After', '1');
+    res.setHeader('Connection', 'close');
+    res.status(503).json(errorBody(503, 'service is shutting down'));
+  };
+}
+
+/**
+ * Builds the fully configured application (used by main, the OpenAPI script and the e2e
+ * suites, so all three see the same app). Does not listen.
+ */
+export async function createApp(
+  config: AppConfig,
+  logger?: LoggerService | false,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: logger ?? ['error', 'warn', 'log'],
+  });
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(refuseWhileDraining(app.get(LifecycleService)));
+  // No upgrade-insecure-requests: behind plain HTTP (local, or TLS ended at an ingress) it
+  // would make browsers fetch Swagger UI's assets over https and fail.
+  app.use(
+    helmet({
+      crossOriginEmbedderPolicy: false,
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      exposedHeaders: ['X-Query-Id', 'Retry-After', 'Content-Disposition'],
+    });
+  }
+  // JSON escaping can make a body up to six times its SQL; the exact SQL limit is checked later.
+  app.useBodyParser('json', { limit: config.query.sqlMaxBytes * 6 + 65536, strict: true });
+  app.useGlobalPipes(validationPipe);
+  app.useGlobalFilters(new AllExceptionsFilter());
+  const document = buildOpenApi(app);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+  });
+  app.use('/openapi.json', (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || req.path !== '/') return next();
+    res.json(document);
+  });
+  return app;
+}

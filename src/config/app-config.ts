@@ -1,0 +1,134 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { EnvDto } from './env.dto';
+
+/** JWT verification settings for one token kind (`idtoken` or Bearer). */
+export interface JwtConfig {
+  issuer: string;
+  audience: string;
+  jwksUri?: string;
+  userClaim: string;
+  requiredScopes: string[];
+}
+
+/** The typed configuration the rest of the service reads; built once from the environment. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  trino: {
+    url: string;
+    user?: string;
+    password?: string;
+    catalog?: string;
+    schema?: string;
+    source: string;
+  };
+  auth: {
+    basicPasswordFile?: string;
+    idtoken?: JwtConfig;
+    bearer?: JwtConfig;
+    userMapping?: RegExp;
+  };
+  query: { sqlMaxBytes: number; maxConcurrentPerUser: number };
+  corsOrigins: string[];
+  shutdownGraceMs: number;
+  logLevel: string;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Thrown when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {}
+
+function describe(errors: ValidationError[]): string {
+  return errors
+    .map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`)
+    .join('\n');
+}
+
+function mappingPattern(source: string | undefined): RegExp | undefined {
+  if (source === undefined) return undefined;
+  let re: RegExp;
+  try {
+    re = new RegExp(source);
+  } catch (e) {
+    throw new ConfigError(
+      `AUTH_USER_MAPPING_PATTERN: not a valid regular expression (${String(e)})`,
+    );
+  }
+  // Trino's user mapping takes the first capture group; a pattern without one maps nothing.
+  if (new RegExp(`${source}|`).exec('')!.length < 2) {
+    throw new ConfigError('AUTH_USER_MAPPING_PATTERN: needs exactly one capture group');
+  }
+  return re;
+}
+
+function jwt(
+  issuer: string | undefined,
+  audience: string | undefined,
+  jwksUri: string | undefined,
+  userClaim: string,
+  scopes = '',
+): JwtConfig | undefined {
+  if (issuer === undefined || audience === undefined) return undefined;
+  const requiredScopes = scopes.split(' ').filter((s) => s.length > 0);
+  return { issuer, audience, jwksUri, userClaim, requiredScopes };
+}
+
+/** Validates `env` and returns the typed config, or throws one ConfigError naming the problems. */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const known = Object.keys(new EnvDto());
+  const raw: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    // Empty strings count as unset, the way shells and compose files tend to pass them.
+    if (v !== undefined && v !== '' && known.includes(k)) raw[k] = v;
+  }
+  const dto = plainToInstance(EnvDto, raw);
+  const errors = validateSync(dto, { forbidUnknownValues: true });
+  if (errors.length > 0) throw new ConfigError(`Invalid environment:\n${describe(errors)}`);
+  const auth = {
+    basicPasswordFile: dto.AUTH_BASIC_PASSWORD_FILE,
+    idtoken: jwt(
+      dto.AUTH_IDTOKEN_ISSUER,
+      dto.AUTH_IDTOKEN_AUDIENCE,
+      dto.AUTH_IDTOKEN_JWKS_URI,
+      dto.AUTH_IDTOKEN_USER_CLAIM,
+    ),
+    bearer: jwt(
+      dto.AUTH_BEARER_ISSUER,
+      dto.AUTH_BEARER_AUDIENCE,
+      dto.AUTH_BEARER_JWKS_URI,
+      dto.AUTH_BEARER_USER_CLAIM,
+      dto.AUTH_BEARER_REQUIRED_SCOPES,
+    ),
+    userMapping: mappingPattern(dto.AUTH_USER_MAPPING_PATTERN),
+  };
+  if (!auth.basicPasswordFile && !auth.idtoken && !auth.bearer) {
+    throw new ConfigError(
+      'No authentication method is enabled: set AUTH_BASIC_PASSWORD_FILE, AUTH_IDTOKEN_ISSUER or AUTH_BEARER_ISSUER',
+    );
+  }
+  return {
+    port: dto.PORT,
+    host: dto.HOST,
+    trino: {
+      url: dto.TRINO_URL.replace(/\/+$/, ''),
+      user: dto.TRINO_USER,
+      password: dto.TRINO_PASSWORD,
+      catalog: dto.TRINO_CATALOG,
+      schema: dto.TRINO_SCHEMA,
+      source: dto.TRINO_SOURCE,
+    },
+    auth,
+    query: {
+      sqlMaxBytes: dto.QUERY_SQL_MAX_BYTES,
+      maxConcurrentPerUser: dto.QUERY_MAX_CONCURRENT_PER_USER,
+    },
+    corsOrigins: (dto.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+    shutdownGraceMs: dto.SHUTDOWN_GRACE_SECONDS * 1000,
+    logLevel: dto.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,67 @@
+import { Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+
+const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+/**
+ * The process environment, as the contract lists it. Validated once at boot; a bad value
+ * stops the service with a message naming the variable.
+ */
+export class EnvDto {
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
+  @IsOptional() @IsString() @IsNotEmpty() HOST: string = '0.0.0.0';
+
+  @IsOptional() @IsUrl(URL_OPTIONS) TRINO_URL: string = 'http://127.0.0.1:8080';
+  @IsOptional() @IsString() @IsNotEmpty() TRINO_USER?: string;
+  @ValidateIf((e: EnvDto) => e.TRINO_USER !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'TRINO_PASSWORD is required when TRINO_USER is set' })
+  TRINO_PASSWORD?: string;
+  @IsOptional() @IsString() @IsNotEmpty() TRINO_CATALOG?: string;
+  @IsOptional() @IsString() @IsNotEmpty() TRINO_SCHEMA?: string;
+  @IsOptional() @IsString() @IsNotEmpty() TRINO_SOURCE: string = 'trino-stream';
+
+  @IsOptional() @IsString() @IsNotEmpty() AUTH_BASIC_PASSWORD_FILE?: string;
+
+  @IsOptional() @IsUrl(URL_OPTIONS) AUTH_IDTOKEN_ISSUER?: string;
+  @ValidateIf((e: EnvDto) => e.AUTH_IDTOKEN_ISSUER !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'AUTH_IDTOKEN_AUDIENCE is required when AUTH_IDTOKEN_ISSUER is set' })
+  AUTH_IDTOKEN_AUDIENCE?: string;
+  @IsOptional() @IsUrl(URL_OPTIONS) AUTH_IDTOKEN_JWKS_URI?: string;
+  @IsOptional() @IsString() @IsNotEmpty() AUTH_IDTOKEN_USER_CLAIM: string = 'sub';
+
+  @IsOptional() @IsUrl(URL_OPTIONS) AUTH_BEARER_ISSUER?: string;
+  @ValidateIf((e: EnvDto) => e.AUTH_BEARER_ISSUER !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'AUTH_BEARER_AUDIENCE is required when AUTH_BEARER_ISSUER is set' })
+  AUTH_BEARER_AUDIENCE?: string;
+  @IsOptional() @IsUrl(URL_OPTIONS) AUTH_BEARER_JWKS_URI?: string;
+  @IsOptional() @IsString() @IsNotEmpty() AUTH_BEARER_USER_CLAIM: string = 'sub';
+  @IsOptional() @IsString() AUTH_BEARER_REQUIRED_SCOPES?: string;
+
+  @IsOptional() @IsString() @IsNotEmpty() AUTH_USER_MAPPING_PATTERN?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) QUERY_SQL_MAX_BYTES: number = 1048576;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) QUERY_MAX_CONCURRENT_PER_USER: number = 10;
+  @IsOptional() @IsString() CORS_ORIGINS?: string;
+
+  /** Seconds open streams get to finish after SIGTERM before they are ended as failed. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600) SHUTDOWN_GRACE_SECONDS: number = 25;
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: string = 'log';
+}

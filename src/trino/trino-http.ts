@@ -1,0 +1,17 @@
+import { Agent } from 'undici';
+import type { AppConfig } from '../config/app-config';
+
+/**
+ * One keep-alive pool to the coordinator for the whole process. Only connections are shared:
+ * every statement carries its own headers, so no session state crosses requests.
+ */
+export function createTrinoAgent(): Agent {
+  return new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
+}
+
+/** The service's own credentials for Trino, when Trino requires them. */
+export function serviceAuthHeader(config: AppConfig['trino']): Record<string, string> {
+  if (config.user === undefined || config.password === undefined) return {};
+  const token = Buffer.from(`${config.user}:${config.password}`, 'utf8').toString('base64');
+  return { authorization: `Basic ${token}` };
+}

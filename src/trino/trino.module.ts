@@ -1,0 +1,16 @@
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { Agent } from 'undici';
+import { createTrinoAgent } from './trino-http';
+import { TRINO_AGENT } from './trino.tokens';
+
+@Module({
+  providers: [{ provide: TRINO_AGENT, useFactory: createTrinoAgent }],
+  exports: [TRINO_AGENT],
+})
+export class TrinoModule implements OnApplicationShutdown {
+  constructor(@Inject(TRINO_AGENT) private readonly agent: Agent) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.agent.close();
+  }
+}
