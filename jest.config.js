@@ -9,14 +9,7 @@ module.exports = {
       'ts-jest',
       {
         isolatedModules: false,
-        astTransformers: {
-          before: [
-            {
-              path: '@nestjs/swagger/plugin',
-              options: { introspectComments: true, classValidatorShim: true, dtoFileNameSuffix: ['.dto.ts'] },
-            },
-          ],
-        },
+        astTransformers: { before: ['<rootDir>/test/swagger-transformer.js'] },
       },
     ],
   },

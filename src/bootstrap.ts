@@ -9,6 +9,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter, errorBody } from './common/all-exceptions.filter';
 import type { AppConfig } from './config/app-config';
@@ -32,6 +33,18 @@ export const validationPipe = new ValidationPipe({
   exceptionFactory: (errors) => new BadRequestException(validationMessage(errors).join('; ')),
 });
 
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Every response carries a request id (the caller's, when it is sane), also sent to Trino. */
+function requestIds(req: Request, res: Response, next: NextFunction): void {
+  const given = req.headers['x-request-id'];
+  res.setHeader(
+    'X-Request-Id',
+    typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID(),
+  );
+  next();
+}
+
 /** While draining, only the probes answer; everything else is told to go elsewhere. */
 function refuseWhileDraining(lifecycle: LifecycleService) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -53,10 +66,12 @@ export async function createApp(
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
+    abortOnError: false,
     logger: logger ?? ['error', 'warn', 'log'],
   });
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestIds);
   app.use(refuseWhileDraining(app.get(LifecycleService)));
   // No upgrade-insecure-requests: behind plain HTTP (local, or TLS ended at an ingress) it
   // would make browsers fetch Swagger UI's assets over https and fail.

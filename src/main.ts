@@ -17,7 +17,7 @@ function configOrExit(): AppConfig {
 async function main(): Promise<void> {
   const config = configOrExit();
   const app = await createApp(config);
-  const server = app.getHttpServer() as Server;
+  const server: Server = app.getHttpServer();
   // Streams may run for hours, so no socket timeout; but request heads and bodies must arrive
   // quickly, or slow clients could hold sockets open for free.
   server.headersTimeout = 10_000;

@@ -10,7 +10,9 @@ if (!clientId || clientSecret === undefined) {
   console.error('usage: access-token.mjs CLIENT_ID CLIENT_SECRET [SCOPE]');
   process.exit(2);
 }
-const ISSUER = (process.env.IDP_ISSUER || `http://127.0.0.1:${process.env.IDP_PORT || '4455'}`).replace(/\/$/, '');
+const ISSUER = (
+  process.env.IDP_ISSUER || `http://127.0.0.1:${process.env.IDP_PORT || '4455'}`
+).replace(/\/$/, '');
 
 function fail(msg) {
   console.error(`access-token: ${msg}`);
@@ -19,7 +21,11 @@ function fail(msg) {
 
 try {
   const discovery = await (await fetch(`${ISSUER}/.well-known/openid-configuration`)).json();
-  const form = { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret };
+  const form = {
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: clientSecret,
+  };
   if (scope) form.scope = scope;
   const res = await fetch(discovery.token_endpoint, {
     method: 'POST',
@@ -27,7 +33,8 @@ try {
     body: new URLSearchParams(form).toString(),
   });
   const body = await res.json().catch(() => ({}));
-  if (!res.ok || !body.access_token) fail(`token request failed: HTTP ${res.status} ${JSON.stringify(body)}`);
+  if (!res.ok || !body.access_token)
+    fail(`token request failed: HTTP ${res.status} ${JSON.stringify(body)}`);
   process.stdout.write(`${body.access_token}\n`);
 } catch (err) {
   fail(`cannot reach ${ISSUER}: ${err.cause?.code || err.message}`);

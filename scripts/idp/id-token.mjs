@@ -11,7 +11,9 @@ if (!user || password === undefined) {
   process.exit(2);
 }
 
-const ISSUER = (process.env.IDP_ISSUER || `http://127.0.0.1:${process.env.IDP_PORT || '4455'}`).replace(/\/$/, '');
+const ISSUER = (
+  process.env.IDP_ISSUER || `http://127.0.0.1:${process.env.IDP_PORT || '4455'}`
+).replace(/\/$/, '');
 const CLIENT_ID = process.env.IDP_CLIENT_ID || 'trino-stream-ui';
 const REDIRECT_URI = process.env.IDP_REDIRECT_URI || `${ISSUER}/cb-noop`;
 
@@ -31,9 +33,12 @@ function storeCookies(res) {
     if (i < 1) continue;
     const name = pair.slice(0, i).trim();
     const value = pair.slice(i + 1).trim();
-    const expired = attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a))
-      || attrs.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value === '';
-    if (expired) jar.delete(name); else jar.set(name, value);
+    const expired =
+      attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a)) ||
+      attrs.some((a) => /^\s*max-age=0\s*$/i.test(a)) ||
+      value === '';
+    if (expired) jar.delete(name);
+    else jar.set(name, value);
   }
 }
 const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -87,7 +92,8 @@ for (let step = 0; step < 20; step += 1) {
     const location = new URL(res.headers.get('location'), url);
     if (location.href.startsWith(REDIRECT_URI)) {
       const p = location.searchParams;
-      if (p.get('error')) fail(`authorization error: ${p.get('error')}: ${p.get('error_description') || ''}`);
+      if (p.get('error'))
+        fail(`authorization error: ${p.get('error')}: ${p.get('error_description') || ''}`);
       if (p.get('state') !== state) fail('state mismatch in authorization response');
       code = p.get('code');
       break;
@@ -102,7 +108,8 @@ for (let step = 0; step < 20; step += 1) {
     if (loggedIn) fail('login form shown again after login');
     url = `${new URL(url).origin}/interaction/${interaction[1]}/login`;
     res = await request(url, { method: 'POST', form: { login: user, password } });
-    if (res.status === 401) fail(`login rejected for user "${user}" (invalid username or password)`);
+    if (res.status === 401)
+      fail(`login rejected for user "${user}" (invalid username or password)`);
     loggedIn = true;
     continue;
   }
@@ -111,7 +118,9 @@ for (let step = 0; step < 20; step += 1) {
     res = await request(url, { method: 'POST', form: {} });
     continue;
   }
-  fail(`unexpected response at ${url}: HTTP ${res.status}: ${html.slice(0, 300).replace(/\s+/g, ' ')}`);
+  fail(
+    `unexpected response at ${url}: HTTP ${res.status}: ${html.slice(0, 300).replace(/\s+/g, ' ')}`,
+  );
 }
 if (!code) fail('no authorization code received');
 

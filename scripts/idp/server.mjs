@@ -123,7 +123,9 @@ function loadOrCreateJwks() {
   const tmp = `${JWKS_FILE}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(jwks, null, 2)}\n`, { mode: 0o600 });
   renameSync(tmp, JWKS_FILE);
-  console.log(`idp generated new signing key ${jwks.keys[0].kid} -> ${path.relative(REPO_ROOT, JWKS_FILE)}`);
+  console.log(
+    `idp generated new signing key ${jwks.keys[0].kid} -> ${path.relative(REPO_ROOT, JWKS_FILE)}`,
+  );
   return jwks;
 }
 
@@ -180,7 +182,8 @@ const provider = new Provider(ISSUER, {
       enabled: true,
       // Machine clients get the API resource by default (no `resource` parameter needed);
       // the UI client gets none (its access token stays an opaque userinfo token).
-      defaultResource: (ctx, client) => (API_SCOPES_BY_CLIENT[client.clientId] ? API_RESOURCE : undefined),
+      defaultResource: (ctx, client) =>
+        API_SCOPES_BY_CLIENT[client.clientId] ? API_RESOURCE : undefined,
       useGrantedResource: () => true,
       getResourceServerInfo: (ctx, resourceIndicator, client) => {
         if (resourceIndicator !== API_RESOURCE) {
@@ -215,18 +218,31 @@ async function readForm(req) {
   return querystring.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({
-  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
-}[c]));
+const esc = (s) =>
+  String(s ?? '').replace(
+    /[&<>"']/g,
+    (c) =>
+      ({
+        '&': '&amp;',
+        '<': '&lt;',
+        '>': '&gt;',
+        '"': '&quot;',
+        "'": '&#39;',
+      })[c],
+  );
 
 function page(title, body) {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title></head>`
-    + `<body style="font-family:sans-serif;max-width:28em;margin:3em auto">`
-    + `<h1>${esc(title)}</h1>${body}</body></html>`;
+  return (
+    `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title></head>` +
+    `<body style="font-family:sans-serif;max-width:28em;margin:3em auto">` +
+    `<h1>${esc(title)}</h1>${body}</body></html>`
+  );
 }
 
 function loginForm(uid, clientId, { error, login } = {}) {
-  return page('trino-stream dev IdP: sign in', `
+  return page(
+    'trino-stream dev IdP: sign in',
+    `
 <p>Client: <code>${esc(clientId)}</code></p>
 ${error ? `<p id="error" style="color:#b00">${esc(error)}</p>` : ''}
 <form method="post" action="/interaction/${esc(uid)}/login" autocomplete="off">
@@ -235,18 +251,24 @@ ${error ? `<p id="error" style="color:#b00">${esc(error)}</p>` : ''}
   <button type="submit">Sign in</button>
 </form>
 <p>Dev accounts: alice / alice-password, bob / bob-password</p>
-<form method="post" action="/interaction/${esc(uid)}/abort"><button type="submit">Cancel</button></form>`);
+<form method="post" action="/interaction/${esc(uid)}/abort"><button type="submit">Cancel</button></form>`,
+  );
 }
 
 function consentForm(uid, clientId, details) {
-  return page('trino-stream dev IdP: authorize', `
+  return page(
+    'trino-stream dev IdP: authorize',
+    `
 <p>Client <code>${esc(clientId)}</code> requests: <code>${esc(JSON.stringify(details))}</code></p>
 <form method="post" action="/interaction/${esc(uid)}/confirm"><button type="submit">Allow</button></form>
-<form method="post" action="/interaction/${esc(uid)}/abort"><button type="submit">Deny</button></form>`);
+<form method="post" action="/interaction/${esc(uid)}/abort"><button type="submit">Deny</button></form>`,
+  );
 }
 
 async function finish(ctx, result, mergeWithLastSubmission) {
-  const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission });
+  const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, {
+    mergeWithLastSubmission,
+  });
   ctx.redirect(returnTo);
   ctx.status = 303;
 }
@@ -279,9 +301,10 @@ provider.use(async (ctx, next) => {
 
   if (!action && ctx.method === 'GET') {
     ctx.type = 'html';
-    ctx.body = prompt.name === 'login'
-      ? loginForm(uid, params.client_id)
-      : consentForm(uid, params.client_id, prompt.details);
+    ctx.body =
+      prompt.name === 'login'
+        ? loginForm(uid, params.client_id)
+        : consentForm(uid, params.client_id, prompt.details);
     return undefined;
   }
   if (ctx.method !== 'POST' || !action) {
@@ -292,10 +315,14 @@ provider.use(async (ctx, next) => {
   const form = await readForm(ctx.req);
 
   if (action === 'abort') {
-    return finish(ctx, {
-      error: 'access_denied',
-      error_description: 'End-User aborted interaction',
-    }, false);
+    return finish(
+      ctx,
+      {
+        error: 'access_denied',
+        error_description: 'End-User aborted interaction',
+      },
+      false,
+    );
   }
 
   if (action === 'login') {
@@ -307,11 +334,16 @@ provider.use(async (ctx, next) => {
     }
     const login = String(form.login ?? '');
     const password = String(form.password ?? '');
-    const account = Object.prototype.hasOwnProperty.call(ACCOUNTS, login) ? ACCOUNTS[login] : undefined;
+    const account = Object.prototype.hasOwnProperty.call(ACCOUNTS, login)
+      ? ACCOUNTS[login]
+      : undefined;
     if (!account || account.password !== password) {
       ctx.status = 401;
       ctx.type = 'html';
-      ctx.body = loginForm(uid, params.client_id, { error: 'Invalid username or password.', login });
+      ctx.body = loginForm(uid, params.client_id, {
+        error: 'Invalid username or password.',
+        login,
+      });
       return undefined;
     }
     return finish(ctx, { login: { accountId: login } }, false);
@@ -342,7 +374,10 @@ provider.use(async (ctx, next) => {
 provider.use(async (ctx, next) => {
   if (ctx.path !== '/cb-noop') return next();
   ctx.type = 'html';
-  ctx.body = page('authorization response', `<pre>${esc(JSON.stringify(ctx.query, null, 2))}</pre>`);
+  ctx.body = page(
+    'authorization response',
+    `<pre>${esc(JSON.stringify(ctx.query, null, 2))}</pre>`,
+  );
   return undefined;
 });
 
@@ -350,9 +385,16 @@ provider.use(async (ctx, next) => {
 // oidc-provider itself only issues requested scopes (intersected with the resource
 // server's scopes), so an omitted scope would yield a token with no scope at all.
 provider.use(async (ctx, next) => {
-  if (ctx.method === 'POST' && ctx.path === '/token' && ctx.is('application/x-www-form-urlencoded')) {
+  if (
+    ctx.method === 'POST' &&
+    ctx.path === '/token' &&
+    ctx.is('application/x-www-form-urlencoded')
+  ) {
     const form = await readForm(ctx.req);
-    if (form.grant_type === 'client_credentials' && (form.scope === undefined || form.scope === '')) {
+    if (
+      form.grant_type === 'client_credentials' &&
+      (form.scope === undefined || form.scope === '')
+    ) {
       let clientId = typeof form.client_id === 'string' ? form.client_id : undefined;
       const auth = ctx.get('authorization');
       if (!clientId && /^basic /i.test(auth)) {
@@ -370,7 +412,9 @@ provider.use(async (ctx, next) => {
 });
 
 provider.on('server_error', (ctx, err) => console.error('idp server_error', err));
-provider.on('grant.error', (ctx, err) => console.error(`idp grant.error ${err.message} ${err.error_description || ''}`));
+provider.on('grant.error', (ctx, err) =>
+  console.error(`idp grant.error ${err.message} ${err.error_description || ''}`),
+);
 
 const server = http.createServer(provider.callback());
 server.on('error', (err) => {

@@ -14,9 +14,12 @@ export interface BasicCredentials {
  */
 export function decodeBasic(encoded: string): BasicCredentials | undefined {
   if (encoded.length === 0 || !BASE64.test(encoded)) return undefined;
+  const bytes = Buffer.from(encoded, 'base64');
+  // Non-zero padding bits decode too; only the canonical spelling is accepted.
+  if (bytes.toString('base64') !== encoded) return undefined;
   let text: string;
   try {
-    text = utf8.decode(Buffer.from(encoded, 'base64'));
+    text = utf8.decode(bytes);
   } catch {
     return undefined;
   }

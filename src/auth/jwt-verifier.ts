@@ -37,7 +37,9 @@ function scopesOf(payload: JwtPayload): Set<string> {
 /** Classifies jwks-rsa failures: a key the set lacks is the token's fault, anything else the provider's. */
 function keyError(e: unknown, kind: TokenKind): DomainError {
   const name = (e as { name?: string }).name;
-  if (name === 'SigningKeyNotFoundError' || name === 'JwksRateLimitError') {
+  // A rate-limited refetch says nothing about the token; only a key set that answered
+  // without the key does.
+  if (name === 'SigningKeyNotFoundError') {
     return new DomainError('UNAUTHENTICATED', `${label(kind)} is signed by an unknown key`);
   }
   return new DomainError(

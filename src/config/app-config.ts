@@ -50,14 +50,14 @@ function mappingPattern(source: string | undefined): RegExp | undefined {
   if (source === undefined) return undefined;
   let re: RegExp;
   try {
-    re = new RegExp(source);
+    re = new RegExp(source, 'u');
   } catch (e) {
     throw new ConfigError(
       `AUTH_USER_MAPPING_PATTERN: not a valid regular expression (${String(e)})`,
     );
   }
   // Trino's user mapping takes the first capture group; a pattern without one maps nothing.
-  if (new RegExp(`${source}|`).exec('')!.length < 2) {
+  if (new RegExp(`${source}|`, 'u').exec('')!.length !== 2) {
     throw new ConfigError('AUTH_USER_MAPPING_PATTERN: needs exactly one capture group');
   }
   return re;

@@ -41,12 +41,14 @@ export class HealthController {
     private readonly shutdown: ShutdownIndicator,
   ) {}
 
+  /** Root status: the process is up. */
   @Get()
   @ApiOkResponse({ type: StatusDto })
   root(): StatusDto {
     return STATUS;
   }
 
+  /** Process status for probes that only need to know the process answers. */
   @Get('health')
   @ApiOkResponse({ type: StatusDto })
   status(): StatusDto {

@@ -20,7 +20,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     )
     .setVersion('0.1.0')
     .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
-    .addServer('http://localhost:3000', 'local')
+    .addServer('/', 'this service')
     .addBasicAuth(
       {
         type: 'http',

@@ -1,0 +1,95 @@
+# shellcheck shell=bash
+# Generic helpers for the repo's shell scripts. Source it:
+#   # shellcheck source=scripts/lib.sh
+#   source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+# http_get URL
+# Prints the response body to stdout. Fails (non-zero) on connection errors
+# and on HTTP status >= 400. Uses curl when available, else node (>= 18).
+http_get() {
+  local url="$1"
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsS --max-time 5 "$url" 2>/dev/null
+  elif command -v node >/dev/null 2>&1; then
+    node -e '
+      const ac = new AbortController();
+      const t = setTimeout(() => ac.abort(), 5000);
+      fetch(process.argv[1], { signal: ac.signal })
+        .then(async (r) => {
+          const body = await r.text();
+          clearTimeout(t);
+          if (!r.ok) process.exit(22);
+          process.stdout.write(body);
+        })
+        .catch(() => process.exit(7));
+    ' "$url"
+  else
+    echo "http_get: neither curl nor node is available" >&2
+    return 127
+  fi
+}
+
+# http_post URL BODY [HEADER...]
+# POSTs BODY, prints the response body; HEADER items look like "Name: value".
+# Same failure semantics and curl/node fallback as http_get.
+http_post() {
+  local url="$1" body="$2"
+  shift 2
+  if command -v curl >/dev/null 2>&1; then
+    local args=() h
+    for h in "$@"; do args+=(-H "$h"); done
+    curl -fsS --max-time 30 -X POST "${args[@]}" --data-binary "$body" "$url" 2>/dev/null
+  elif command -v node >/dev/null 2>&1; then
+    node -e '
+      const [url, body, ...hs] = process.argv.slice(1);
+      const headers = {};
+      for (const h of hs) { const i = h.indexOf(":"); headers[h.slice(0, i).trim()] = h.slice(i + 1).trim(); }
+      const ac = new AbortController();
+      const t = setTimeout(() => ac.abort(), 30000);
+      fetch(url, { method: "POST", headers, body, signal: ac.signal })
+        .then(async (r) => {
+          const text = await r.text();
+          clearTimeout(t);
+          if (!r.ok) process.exit(22);
+          process.stdout.write(text);
+        })
+        .catch(() => process.exit(7));
+    ' "$url" "$body" "$@"
+  else
+    echo "http_post: neither curl nor node is available" >&2
+    return 127
+  fi
+}
+
+# wait_for_url URL TIMEOUT_SECONDS GREP_PATTERN [PID]
+# Polls URL (every 0.5 s) until its body matches the extended regex
+# GREP_PATTERN. If PID is given and that process exits, gives up early.
+# Returns 0 when ready, 1 on timeout, 2 if PID died.
+wait_for_url() {
+  local url="$1" timeout="$2" pattern="$3" pid="${4:-}"
+  local deadline=$((SECONDS + timeout))
+  local body
+  while :; do
+    if body="$(http_get "$url")" && grep -Eq -- "$pattern" <<<"$body"; then
+      return 0
+    fi
+    if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
+      return 2
+    fi
+    if ((SECONDS >= deadline)); then
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+# now_ms: wall clock in milliseconds (GNU date; falls back to seconds * 1000).
+now_ms() {
+  local t
+  t="$(date +%s%3N 2>/dev/null || true)"
+  if [[ "$t" =~ ^[0-9]+$ ]]; then
+    echo "$t"
+  else
+    echo $(($(date +%s) * 1000))
+  fi
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole suite from a fresh clone: install, start what is missing (Trino, the OpenID
+# provider), check format/lint/types, run unit and e2e suites, stop only what this run started.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# Install only when the lock file changed since the last install (npm ci is slow).
+if [[ ! -f node_modules/.package-lock.json ]] || ! cmp -s package-lock.json .run/installed.lock; then
+  npm ci --no-audit --no-fund
+  mkdir -p .run && cp package-lock.json .run/installed.lock
+fi
+
+started=()
+cleanup() {
+  local rc=$?
+  for svc in "${started[@]}"; do bash "scripts/$svc/stop.sh" || true; done
+  exit "$rc"
+}
+trap cleanup EXIT
+
+start() { # SERVICE: starts it unless one already answers; remembers it if this run started it
+  local svc="$1" had=0
+  [[ -f ".run/$svc/pid" ]] && had=1
+  bash "scripts/$svc/start.sh"
+  if ((!had)) && [[ -f ".run/$svc/pid" ]]; then started+=("$svc"); fi
+}
+
+start idp
+start trino
+
+npm run check
+npx jest --config jest.config.js
+npx redocly lint openapi/openapi.json
+npx jest --config test/jest-e2e.config.js --runInBand

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openApiText } from './offline';
+
+interface Operation {
+  operationId: string;
+  security?: Record<string, string[]>[];
+  responses: Record<string, { content?: Record<string, unknown> }>;
+}
+type Doc = { paths: Record<string, Record<string, Operation>> };
+
+describe('openapi/openapi.json', () => {
+  let generated: string;
+  let doc: Doc;
+  beforeAll(async () => {
+    generated = await openApiText();
+    doc = JSON.parse(generated) as Doc;
+  });
+
+  it('is committed exactly as `npm run openapi` generates it (run it after changing a route or DTO)', () => {
+    const committed = readFileSync(join(__dirname, '..', '..', 'openapi', 'openapi.json'), 'utf8');
+    expect(committed).toBe(generated);
+  });
+
+  const PUBLIC = ['GET /', 'GET /health', 'GET /health/live', 'GET /health/ready'];
+  const PROTECTED = [
+    'GET /me',
+    'POST /query',
+    'POST /query/download/csv',
+    'POST /query/download/json',
+    'DELETE /query/{queryId}',
+  ];
+
+  it('shows the three schemes on every protected route and none on public ones', () => {
+    const ops = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => [`${method.toUpperCase()} ${path}`, op] as const),
+    );
+    expect(ops.map(([k]) => k).sort()).toEqual([...PUBLIC, ...PROTECTED].sort());
+    for (const [key, op] of ops) {
+      const expected = PUBLIC.includes(key) ? [] : [{ basic: [] }, { idtoken: [] }, { bearer: [] }];
+      expect([key, op.security]).toEqual([key, expected]);
+    }
+  });
+
+  it('documents the streaming media types', () => {
+    const media = (path: string): string[] =>
+      Object.keys(doc.paths[path].post.responses['200'].content ?? {});
+    expect(media('/query')).toEqual(['text/event-stream']);
+    expect(media('/query/download/csv')).toEqual(['text/csv']);
+    expect(media('/query/download/json')).toEqual(['application/json']);
+  });
+
+  it('has unique, stable operationIds', () => {
+    const ids = Object.values(doc.paths).flatMap((item) =>
+      Object.values(item).map((op) => op.operationId),
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toContain('Query_query');
+  });
+});

@@ -1,0 +1,56 @@
+import { Transform } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+/** Trims the SQL and drops one trailing `;`, so `SELECT 1;` is accepted as one statement. */
+const normaliseSql = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim().replace(/;\s*$/, '').trim() : value;
+
+/** `POST /query`: one SQL statement and optional limits. */
+export class QueryRequestDto {
+  /**
+   * One SQL statement; a trailing `;` is tolerated.
+   * @example "SELECT * FROM tpch.tiny.nation"
+   */
+  @Transform(normaliseSql)
+  @IsString()
+  @IsNotEmpty({ message: 'sql must not be empty' })
+  sql!: string;
+
+  /**
+   * The most rows to return. When more exist the query is cancelled and the result says
+   * `truncated: true`.
+   * @example 100
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  size?: number;
+
+  /** Default catalog for unqualified names. @example "tpch" */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  catalog?: string;
+
+  /** Default schema for unqualified names. @example "tiny" */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  schema?: string;
+}
+
+/** `POST /query/download/{csv,json}`: a query plus the download's file name. */
+export class DownloadRequestDto extends QueryRequestDto {
+  /**
+   * File name without extension.
+   * @example "nations"
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,127}$/, {
+    message:
+      'filename must start with a letter or digit and use only letters, digits, ".", "_", "-" and spaces (at most 128)',
+  })
+  filename?: string;
+}

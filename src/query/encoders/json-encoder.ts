@@ -1,0 +1,22 @@
+import { rowObject, type ResultColumns } from './columns';
+
+/**
+ * The JSON download, written progressively: `{"metadata":{...},"data":[row,...]}`. A failure
+ * after the head closes the array and adds `"error"`, so the document stays valid and says so.
+ */
+export const jsonDoc = {
+  head: (cols: ResultColumns): string =>
+    `{"metadata":${JSON.stringify({ columns: cols.meta, type: 'metadata' })},"data":[`,
+
+  rows(cols: ResultColumns, rows: unknown[][], first: boolean): string {
+    let out = '';
+    for (let i = 0; i < rows.length; i++)
+      out += (first && i === 0 ? '' : ',') + rowObject(cols, rows[i]);
+    return out;
+  },
+
+  /** `truncated` appears only when `size` cut the result, so plain documents keep their shape. */
+  end: (truncated: boolean): string => (truncated ? '],"truncated":true}' : ']}'),
+
+  failed: (message: string): string => `],"error":${JSON.stringify(message)}}`,
+};

@@ -1,0 +1,67 @@
+import { Logger } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
+import { TrinoQueryError, TrinoUnavailableError } from '../trino/trino-client';
+import { ClientGone } from './readable-from';
+import { StreamStopped } from './query-registry.service';
+
+/** What a failed query reports, in band or as an HTTP error. */
+export interface Failure {
+  message: string;
+  errorName?: string;
+  errorType?: string;
+  queryId?: string;
+}
+
+const logger = new Logger('Query');
+
+/**
+ * Describes why a stream failed, or returns undefined when its reader is gone and there is no
+ * one left to tell. Abort reasons win over the error they caused.
+ */
+export function describeFailure(
+  e: unknown,
+  signal: AbortSignal,
+  queryId: string,
+): Failure | undefined {
+  const cause: unknown = signal.aborted ? signal.reason : e;
+  if (cause instanceof ClientGone) return undefined;
+  if (cause instanceof StreamStopped)
+    return { message: cause.message, errorName: 'USER_CANCELED', errorType: 'USER_ERROR', queryId };
+  if (cause instanceof TrinoQueryError) {
+    return {
+      message: cause.message,
+      errorName: cause.error.errorName,
+      errorType: cause.error.errorType,
+      queryId: cause.queryId || queryId,
+    };
+  }
+  if (cause instanceof TrinoUnavailableError) {
+    return {
+      message: cause.message,
+      errorName: 'TRINO_UNAVAILABLE',
+      errorType: 'EXTERNAL',
+      queryId,
+    };
+  }
+  logger.error(
+    `query ${queryId} failed unexpectedly`,
+    cause instanceof Error ? cause.stack : String(cause),
+  );
+  return {
+    message: 'internal error while streaming the result',
+    errorName: 'INTERNAL_ERROR',
+    errorType: 'INTERNAL_ERROR',
+    queryId,
+  };
+}
+
+/** The HTTP error for a download whose query failed before the head was sent. */
+export function failureToHttp(f: Failure): DomainError {
+  const extra = { queryId: f.queryId, errorName: f.errorName, errorType: f.errorType };
+  if (f.errorName === 'TRINO_UNAVAILABLE')
+    return new DomainError('TRINO_UNAVAILABLE', f.message, extra, { 'Retry-After': '5' });
+  if (f.errorName === 'PERMISSION_DENIED')
+    return new DomainError('QUERY_FORBIDDEN', f.message, extra);
+  if (f.errorType === 'USER_ERROR') return new DomainError('QUERY_FAILED', f.message, extra);
+  return new DomainError('QUERY_INTERNAL', f.message, extra);
+}

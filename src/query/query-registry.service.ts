@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { DomainError } from '../common/domain-error';
+
+/** Why a stream was stopped by someone other than its reader. */
+export class StreamStopped extends Error {
+  override name = 'StreamStopped';
+}
+
+interface Running {
+  user: string;
+  controller: AbortController;
+}
+
+/**
+ * The queries running through this process: enforces the per-user concurrency limit and lets
+ * `DELETE /query/{id}` find (and check the owner of) a running query.
+ */
+@Injectable()
+export class QueryRegistry {
+  private readonly perUser = new Map<string, number>();
+  private readonly byId = new Map<string, Running>();
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** Takes one of the user's slots or throws 429; the returned function gives it back once. */
+  acquire(user: string): () => void {
+    const used = this.perUser.get(user) ?? 0;
+    if (used >= this.config.query.maxConcurrentPerUser) {
+      throw new DomainError(
+        'TOO_MANY_QUERIES',
+        `at most ${this.config.query.maxConcurrentPerUser} concurrent queries per user`,
+        {},
+        { 'Retry-After': '1' },
+      );
+    }
+    this.perUser.set(user, used + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.perUser.get(user) ?? 1) - 1;
+      if (left > 0) this.perUser.set(user, left);
+      else this.perUser.delete(user);
+    };
+  }
+
+  register(queryId: string, user: string, controller: AbortController): () => void {
+    this.byId.set(queryId, { user, controller });
+    return () => {
+      this.byId.delete(queryId);
+    };
+  }
+
+  /** Stops a running query on behalf of `user`: 404 when unknown here, 403 when not theirs. */
+  cancel(queryId: string, user: string): void {
+    const running = this.byId.get(queryId);
+    if (!running) throw new DomainError('QUERY_NOT_FOUND', `no running query ${queryId}`);
+    if (running.user !== user)
+      throw new DomainError('QUERY_NOT_OWNER', 'the query belongs to another user');
+    running.controller.abort(new StreamStopped('query cancelled by its owner'));
+  }
+}

@@ -1,0 +1,118 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  HttpCode,
+  Logger,
+  Param,
+  Post,
+  Req,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Authenticated, CurrentPrincipal } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { ErrorResponseDto, QueryErrorResponseDto } from '../common/error-response.dto';
+import { DownloadRequestDto, QueryRequestDto } from './dto/query-request.dto';
+import { QueryDocumentDto, SSE_EVENTS } from './dto/query-response.dto';
+import { QueryService, type StreamResponse } from './query.service';
+import { ApiQueryErrors } from './query-errors.decorator';
+
+const logger = new Logger('Stream');
+
+/**
+ * Sets the response headers and hands the body to Nest, which pipes it with backpressure,
+ * destroys it when the client goes away, and cuts the connection when it fails midway.
+ */
+function send(res: Response, out: StreamResponse): StreamableFile {
+  for (const [k, v] of Object.entries(out.headers)) res.setHeader(k, v);
+  return new StreamableFile(out.body).setErrorLogger((e) =>
+    logger.warn(`stream aborted: ${e.message}`),
+  );
+}
+
+function requestId(req: Request): string {
+  return String(req.res?.getHeader('x-request-id') ?? '');
+}
+
+@ApiTags('query')
+@Authenticated()
+@ApiExtraModels(ErrorResponseDto, QueryErrorResponseDto, QueryDocumentDto)
+@Controller('query')
+export class QueryController {
+  constructor(private readonly queries: QueryService) {}
+
+  /** Runs one SQL statement and streams the rows as Server-Sent Events. */
+  @Post()
+  @HttpCode(200)
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: SSE_EVENTS,
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiQueryErrors(false)
+  async query(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: QueryRequestDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    return send(res, await this.queries.sse(principal, body, requestId(req)));
+  }
+
+  /** Runs one SQL statement and streams the result as a CSV file. */
+  @Post('download/csv')
+  @HttpCode(200)
+  @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description:
+      'RFC 4180 CSV with a header row; an aborted transfer means the query failed midway.',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
+  @ApiQueryErrors(true)
+  async downloadCsv(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: DownloadRequestDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    return send(res, await this.queries.download(principal, body, 'csv', requestId(req)));
+  }
+
+  /** Runs one SQL statement and streams the result as a JSON document. */
+  @Post('download/json')
+  @HttpCode(200)
+  @ApiProduces('application/json')
+  @ApiOkResponse({
+    description: 'The result document, written progressively.',
+    content: { 'application/json': { schema: { $ref: getSchemaPath(QueryDocumentDto) } } },
+  })
+  @ApiQueryErrors(true)
+  async downloadJson(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: DownloadRequestDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    return send(res, await this.queries.download(principal, body, 'json', requestId(req)));
+  }
+
+  /** Cancels a running query that the caller started. */
+  @Delete(':queryId')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Cancelled; its stream ends with an error saying so.' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  cancel(@CurrentPrincipal() principal: Principal, @Param('queryId') queryId: string): void {
+    this.queries.cancel(queryId, principal);
+  }
+}

@@ -1,0 +1,81 @@
+import { Readable } from 'node:stream';
+
+/**
+ * A byte stream pulled from an async iterator: the next chunk is produced only when the
+ * consumer (the socket) wants more, which is the backpressure the service rests on.
+ * Destroying it (the client went away) aborts `controller` first, so an in-flight Trino
+ * request is cut at once instead of after it completes, then lets the iterator clean up.
+ */
+export function readableFrom(source: AsyncIterator<string>, controller: AbortController): Readable {
+  let reading = false;
+  return new Readable({
+    highWaterMark: 64 * 1024,
+    read(): void {
+      if (reading) return;
+      reading = true;
+      void (async () => {
+        try {
+          for (;;) {
+            const next = await source.next();
+            if (next.done === true) {
+              this.push(null);
+              break;
+            }
+            if (!this.push(next.value, 'utf8')) break;
+          }
+        } catch (e) {
+          this.destroy(e as Error);
+        } finally {
+          reading = false;
+        }
+      })();
+    },
+    destroy(error, callback): void {
+      if (!controller.signal.aborted) controller.abort(new ClientGone());
+      Promise.resolve(source.return?.())
+        .catch(() => undefined)
+        .finally(() => callback(error));
+    },
+  });
+}
+
+/** The abort reason when the reader went away: nothing can be told to it any more. */
+export class ClientGone extends Error {
+  override name = 'ClientGone';
+  constructor() {
+    super('client disconnected');
+  }
+}
+
+/**
+ * Interleaves `keepAlive` into `source` whenever it has been silent for `intervalMs`, so
+ * proxies with idle timeouts don't cut a long query that has not produced rows yet.
+ */
+export async function* withKeepAlive(
+  source: AsyncIterator<string>,
+  intervalMs: number,
+  keepAlive: string,
+): AsyncGenerator<string> {
+  try {
+    for (;;) {
+      const next = source.next();
+      for (;;) {
+        let timer: NodeJS.Timeout | undefined;
+        const tick = new Promise<'tick'>((resolve) => {
+          timer = setTimeout(() => resolve('tick'), intervalMs);
+        });
+        const result = await Promise.race([next, tick]);
+        clearTimeout(timer);
+        if (result === 'tick') {
+          yield keepAlive;
+          continue;
+        }
+        if (result.done) return;
+        yield result.value;
+        break;
+      }
+    }
+  } finally {
+    await source.return?.();
+  }
+}

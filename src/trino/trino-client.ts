@@ -1,0 +1,218 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request, type Agent } from 'undici';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { PageParser } from './page-parser';
+import { serviceAuthHeader } from './trino-http';
+import { TRINO_AGENT } from './trino.tokens';
+import type { QueryResults, TrinoColumn, TrinoError } from './trino-types';
+
+/** Retries of one request on 502/503/504 or a refused connection, with doubling backoff. */
+const RETRIES = 6;
+const FIRST_BACKOFF_MS = 100;
+
+/** Trino could not be reached (or kept answering 502/503/504). */
+export class TrinoUnavailableError extends Error {
+  override name = 'TrinoUnavailableError';
+}
+
+/** Trino accepted the query and then reported it failed. */
+export class TrinoQueryError extends Error {
+  override name = 'TrinoQueryError';
+  constructor(
+    readonly error: TrinoError,
+    readonly queryId: string,
+  ) {
+    super(error.message);
+  }
+}
+
+/** Per-statement settings; everything a statement sends is derived from these alone. */
+export interface StatementOptions {
+  user: string;
+  catalog?: string;
+  schema?: string;
+  /** Sent as Trino's trace token so a Trino query can be traced back to the HTTP request. */
+  traceToken?: string;
+  signal: AbortSignal;
+}
+
+const RETRYABLE = new Set([502, 503, 504]);
+
+function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? '';
+  return [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'UND_ERR_SOCKET',
+    'EPIPE',
+    'UND_ERR_CONNECT_TIMEOUT',
+  ].includes(code);
+}
+
+/**
+ * One running statement: reads Trino's answers page by page, on demand. Nothing is fetched
+ * until the consumer asks, so a slow reader slows Trino instead of filling memory.
+ */
+export class TrinoStatement {
+  columns?: TrinoColumn[];
+  private pending: unknown[][][] = [];
+  private nextUri?: string;
+
+  constructor(
+    private readonly client: TrinoClient,
+    private readonly options: StatementOptions,
+    readonly id: string,
+    private readonly parser: PageParser,
+  ) {}
+
+  /** True once Trino has no more pages (finished, failed or cancelled). */
+  get done(): boolean {
+    return this.nextUri === undefined;
+  }
+
+  /** Takes one answer from Trino into the statement's state; throws on a query error. */
+  accept(page: QueryResults): void {
+    this.nextUri = page.nextUri;
+    if (page.columns && !this.columns) this.columns = page.columns;
+    if (page.data && page.data.length > 0) this.pending.push(page.data);
+    if (page.error) {
+      this.nextUri = undefined;
+      throw new TrinoQueryError(page.error, page.id);
+    }
+  }
+
+  /** Follows `nextUri` until the columns (or an error, or the end) have arrived. */
+  async waitForColumns(): Promise<TrinoColumn[]> {
+    while (!this.columns && this.nextUri) this.accept(await this.fetch());
+    return this.columns ?? [];
+  }
+
+  /** The next non-empty batch of rows, or undefined at the end. */
+  async nextRows(): Promise<unknown[][] | undefined> {
+    while (this.pending.length === 0 && this.nextUri) this.accept(await this.fetch());
+    return this.pending.shift();
+  }
+
+  /** Cancels the query in Trino (DELETE on `nextUri`); safe to call at any time, more than once. */
+  async cancel(): Promise<void> {
+    const uri = this.nextUri;
+    this.nextUri = undefined;
+    this.pending = [];
+    if (uri) await this.client.delete(uri);
+  }
+
+  private fetch(): Promise<QueryResults> {
+    return this.client.get(this.nextUri!, this.options, this.parser);
+  }
+}
+
+/**
+ * The Trino statement protocol over a keep-alive pool: submit, pages, cancel, retries. Replaces
+ * trino-client, which rounds BIGINT above 2^53 and cannot cancel by `nextUri`.
+ */
+@Injectable()
+export class TrinoClient {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(TRINO_AGENT) private readonly agent: Agent,
+  ) {}
+
+  /** Submits `sql`; throws TrinoUnavailableError when Trino cannot be reached. */
+  async submit(sql: string, options: StatementOptions): Promise<TrinoStatement> {
+    const parser = new PageParser();
+    const page = await this.send(
+      'POST',
+      `${this.config.trino.url}/v1/statement`,
+      options,
+      parser,
+      sql,
+    );
+    const statement = new TrinoStatement(this, options, page.id, parser);
+    statement.accept(page);
+    return statement;
+  }
+
+  get(uri: string, options: StatementOptions, parser: PageParser): Promise<QueryResults> {
+    return this.send('GET', uri, options, parser);
+  }
+
+  /** Best effort: a cancel that fails leaves Trino to abandon the query on its own. */
+  async delete(uri: string): Promise<void> {
+    try {
+      const res = await request(uri, {
+        method: 'DELETE',
+        dispatcher: this.agent,
+        headers: serviceAuthHeader(this.config.trino),
+        signal: AbortSignal.timeout(5000),
+      });
+      await res.body.dump();
+    } catch {
+      // nothing more to do
+    }
+  }
+
+  private headers(options: StatementOptions): Record<string, string> {
+    const t = this.config.trino;
+    const h: Record<string, string> = {
+      ...serviceAuthHeader(t),
+      'x-trino-user': options.user,
+      'x-trino-source': t.source,
+      'x-trino-client-capabilities': 'PARAMETRIC_DATETIME',
+    };
+    const catalog = options.catalog ?? t.catalog;
+    const schema = options.schema ?? t.schema;
+    if (catalog !== undefined) h['x-trino-catalog'] = catalog;
+    if (schema !== undefined) h['x-trino-schema'] = schema;
+    if (options.traceToken !== undefined) h['x-trino-trace-token'] = options.traceToken;
+    return h;
+  }
+
+  private async send(
+    method: 'GET' | 'POST',
+    uri: string,
+    options: StatementOptions,
+    parser: PageParser,
+    body?: string,
+  ): Promise<QueryResults> {
+    let lastProblem = 'no answer';
+    for (let attempt = 0; attempt <= RETRIES; attempt++) {
+      if (attempt > 0)
+        await sleep(FIRST_BACKOFF_MS * 2 ** (attempt - 1), undefined, { signal: options.signal });
+      try {
+        const res = await request(uri, {
+          method,
+          body,
+          headers: this.headers(options),
+          dispatcher: this.agent,
+          signal: options.signal,
+        });
+        if (res.statusCode === 200) return parser.parse(await res.body.text());
+        const text = await res.body.text();
+        lastProblem = `HTTP ${res.statusCode}`;
+        if (
+          res.statusCode >= 400 &&
+          res.statusCode < 500 &&
+          res.statusCode !== 401 &&
+          res.statusCode !== 403
+        ) {
+          // Trino refused the request itself (e.g. a malformed catalog name): the caller's problem.
+          throw new TrinoQueryError(
+            {
+              message: text.trim().slice(0, 500),
+              errorName: 'INVALID_REQUEST',
+              errorType: 'USER_ERROR',
+            },
+            '',
+          );
+        }
+        if (!RETRYABLE.has(res.statusCode))
+          throw new TrinoUnavailableError(`Trino answered ${lastProblem}: ${text.slice(0, 200)}`);
+      } catch (e) {
+        if (options.signal.aborted || !isConnectionError(e)) throw e;
+        lastProblem = (e as Error).message;
+      }
+    }
+    throw new TrinoUnavailableError(`Trino is unreachable (${lastProblem})`);
+  }
+}

@@ -1,0 +1,22 @@
+import type { INestApplication } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../src/bootstrap';
+import { loadConfig } from '../../src/config/app-config';
+import { BASE_ENV } from './env';
+
+export interface RunningApp {
+  url: string;
+  app: INestApplication;
+  close(): Promise<void>;
+}
+
+/** Starts the real app on a free loopback port, with BASE_ENV plus `overrides`. */
+export async function startApp(
+  overrides: Record<string, string | undefined> = {},
+): Promise<RunningApp> {
+  const env = { ...BASE_ENV, ...overrides };
+  const app = await createApp(loadConfig(env), false);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, app, close: () => app.close() };
+}

@@ -1,0 +1,61 @@
+import { TRINO_URL } from './env';
+
+interface Page {
+  nextUri?: string;
+  data?: unknown[][];
+  error?: { message: string };
+}
+
+/** Runs SQL directly against Trino (no service in between) and returns all rows. */
+export async function trinoRows(sql: string, user = 'e2e-check'): Promise<unknown[][]> {
+  let res = await fetch(`${TRINO_URL}/v1/statement`, {
+    method: 'POST',
+    body: sql,
+    headers: { 'x-trino-user': user },
+  });
+  let page = (await res.json()) as Page;
+  const rows: unknown[][] = [];
+  for (;;) {
+    if (page.error) throw new Error(page.error.message);
+    rows.push(...(page.data ?? []));
+    if (!page.nextUri) return rows;
+    res = await fetch(page.nextUri);
+    page = (await res.json()) as Page;
+  }
+}
+
+/** Trino's view of one query: state and error code, from system.runtime.queries. */
+export async function queryState(
+  queryId: string,
+): Promise<{ state: string; errorCode: string | null }> {
+  const rows = await trinoRows(
+    `SELECT state, error_code FROM system.runtime.queries WHERE query_id = '${queryId.replace(/'/g, '')}'`,
+  );
+  if (rows.length === 0) throw new Error(`query ${queryId} unknown to Trino`);
+  return { state: String(rows[0][0]), errorCode: rows[0][1] === null ? null : String(rows[0][1] as string) };
+}
+
+/** Polls until the query is no longer running, or `timeoutMs` passes; returns the last state. */
+export async function settledState(
+  queryId: string,
+  timeoutMs = 5000,
+): Promise<{ state: string; errorCode: string | null }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await queryState(queryId);
+    if (
+      ![
+        'QUEUED',
+        'PLANNING',
+        'STARTING',
+        'RUNNING',
+        'FINISHING',
+        'DISPATCHING',
+        'WAITING_FOR_RESOURCES',
+      ].includes(s.state)
+    )
+      return s;
+    if (Date.now() > deadline) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
