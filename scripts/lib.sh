@@ -93,3 +93,12 @@ now_ms() {
     echo $(($(date +%s) * 1000))
   fi
 }
+
+# ensure_deps: npm ci when node_modules is missing or the lock file changed since the
+# last install by these scripts (a fresh clone has nothing installed).
+ensure_deps() {
+  if [[ ! -f node_modules/.package-lock.json ]] || ! cmp -s package-lock.json .run/installed.lock; then
+    npm ci --no-audit --no-fund
+    mkdir -p .run && cp package-lock.json .run/installed.lock
+  fi
+}

@@ -5,11 +5,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-# Install only when the lock file changed since the last install (npm ci is slow).
-if [[ ! -f node_modules/.package-lock.json ]] || ! cmp -s package-lock.json .run/installed.lock; then
-  npm ci --no-audit --no-fund
-  mkdir -p .run && cp package-lock.json .run/installed.lock
-fi
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+ensure_deps
 
 started=()
 cleanup() {
@@ -33,3 +31,5 @@ npm run check
 npx jest --config jest.config.js
 npx redocly lint openapi/openapi.json
 npx jest --config test/jest-e2e.config.js --runInBand
+bash scripts/demo.sh --check > .run/demo-check.log 2>&1 || { tail -40 .run/demo-check.log; exit 1; }
+echo "demo: every printed command ran (log: .run/demo-check.log)"
