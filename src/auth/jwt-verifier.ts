@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import jwksRsa, { type JwksClient } from 'jwks-rsa';
 import { decode, verify, type Algorithm, type JwtHeader, type JwtPayload } from 'jsonwebtoken';
 import type { JwtConfig } from '../config/app-config';
@@ -16,6 +17,8 @@ export const ALLOWED_ALGORITHMS: Algorithm[] = [
   'ES512',
 ];
 const CLOCK_TOLERANCE_S = 30;
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX = 10_000;
 const FETCH_TIMEOUT_MS = 5000;
 
 /** Which token kind this verifier checks; decides the accepted `typ` headers and the messages. */
@@ -63,6 +66,11 @@ function label(kind: TokenKind): string {
  */
 export class JwtVerifier {
   private client?: Promise<JwksClient>;
+  /**
+   * Tokens verified in the last minute (by SHA-256), so a UI sending the same token on every
+   * request pays for the signature once. An entry never outlives the token's `exp`.
+   */
+  private readonly verified = new Map<string, { token: VerifiedToken; until: number }>();
 
   constructor(
     private readonly config: JwtConfig,
@@ -70,6 +78,17 @@ export class JwtVerifier {
   ) {}
 
   async verify(token: string): Promise<VerifiedToken> {
+    const digest = createHash('sha256').update(token).digest('base64');
+    const hit = this.verified.get(digest);
+    if (hit && hit.until > Date.now()) return hit.token;
+    const result = await this.verifyUncached(token);
+    if (this.verified.size >= CACHE_MAX) this.verified.clear();
+    const exp = (result.payload.exp ?? 0) * 1000;
+    this.verified.set(digest, { token: result, until: Math.min(exp, Date.now() + CACHE_TTL_MS) });
+    return result;
+  }
+
+  private async verifyUncached(token: string): Promise<VerifiedToken> {
     const invalid = new DomainError('UNAUTHENTICATED', `${label(this.kind)} is invalid or expired`);
     const decoded = decode(token, { complete: true });
     if (!decoded || typeof decoded.payload === 'string') throw invalid;

@@ -8,6 +8,8 @@ import { Readable } from 'node:stream';
  */
 export function readableFrom(source: AsyncIterator<string>, controller: AbortController): Readable {
   let reading = false;
+  /** Set once the source ended or threw: a destroy after that is not the client leaving. */
+  let settled = false;
   return new Readable({
     highWaterMark: 64 * 1024,
     read(): void {
@@ -18,12 +20,14 @@ export function readableFrom(source: AsyncIterator<string>, controller: AbortCon
           for (;;) {
             const next = await source.next();
             if (next.done === true) {
+              settled = true;
               this.push(null);
               break;
             }
             if (!this.push(next.value, 'utf8')) break;
           }
         } catch (e) {
+          settled = true;
           this.destroy(e as Error);
         } finally {
           reading = false;
@@ -31,7 +35,7 @@ export function readableFrom(source: AsyncIterator<string>, controller: AbortCon
       })();
     },
     destroy(error, callback): void {
-      if (!controller.signal.aborted) controller.abort(new ClientGone());
+      if (!settled && !controller.signal.aborted) controller.abort(new ClientGone());
       Promise.resolve(source.return?.())
         .catch(() => undefined)
         .finally(() => callback(error));

@@ -16,8 +16,9 @@ function damageCheck(node: TypeNode): Check | undefined {
     case 'bigint':
       return (v) => typeof v === 'number' && !Number.isSafeInteger(v);
     case 'array': {
-      const inner = damageCheck(node.args[0])!;
-      return (v) => Array.isArray(v) && v.some(inner);
+      // array(map(bigint, x)) may hold a bigint only as a map key, which cannot be damaged.
+      const inner = damageCheck(node.args[0]);
+      return inner ? (v) => Array.isArray(v) && v.some(inner) : undefined;
     }
     case 'map': {
       // Keys arrive as JSON strings, so only values can be damaged.
@@ -28,6 +29,7 @@ function damageCheck(node: TypeNode): Check | undefined {
     }
     case 'row': {
       const fields = node.args.map(damageCheck);
+      if (fields.every((f) => f === undefined)) return undefined;
       return (v) => Array.isArray(v) && fields.some((f, i) => f !== undefined && f(v[i]));
     }
     default:

@@ -32,7 +32,10 @@ export async function queryState(
     `SELECT state, error_code FROM system.runtime.queries WHERE query_id = '${queryId.replace(/'/g, '')}'`,
   );
   if (rows.length === 0) throw new Error(`query ${queryId} unknown to Trino`);
-  return { state: String(rows[0][0]), errorCode: rows[0][1] === null ? null : String(rows[0][1] as string) };
+  return {
+    state: String(rows[0][0]),
+    errorCode: rows[0][1] === null ? null : String(rows[0][1] as string),
+  };
 }
 
 /** Polls until the query is no longer running, or `timeoutMs` passes; returns the last state. */

@@ -1,0 +1,218 @@
+import { ConfigError, loadConfig } from './app-config';
+
+/** A minimal valid environment: Basic auth is the only method enabled. */
+const BASE: NodeJS.ProcessEnv = { AUTH_BASIC_PASSWORD_FILE: '/etc/trino-stream/passwords' };
+const IDTOKEN = { AUTH_IDTOKEN_ISSUER: 'https://idp.example.com', AUTH_IDTOKEN_AUDIENCE: 'ui' };
+const BEARER = { AUTH_BEARER_ISSUER: 'https://idp.example.com', AUTH_BEARER_AUDIENCE: 'api' };
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('applies the contract defaults', () => {
+    const config = loadConfig(BASE);
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      trino: { url: 'http://127.0.0.1:8080', source: 'trino-stream' },
+      auth: { basicPasswordFile: '/etc/trino-stream/passwords' },
+      query: { sqlMaxBytes: 1048576, maxConcurrentPerUser: 10 },
+      corsOrigins: [],
+    });
+    expect(config.trino.user).toBeUndefined();
+    expect(config.trino.password).toBeUndefined();
+    expect(config.trino.catalog).toBeUndefined();
+    expect(config.trino.schema).toBeUndefined();
+    expect(config.auth.idtoken).toBeUndefined();
+    expect(config.auth.bearer).toBeUndefined();
+    expect(config.auth.userMapping).toBeUndefined();
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8081',
+      HOST: '127.0.0.1',
+      TRINO_URL: 'https://trino.internal:8443/',
+      TRINO_USER: 'svc',
+      TRINO_PASSWORD: 'secret',
+      TRINO_CATALOG: 'tpch',
+      TRINO_SCHEMA: 'tiny',
+      TRINO_SOURCE: 'my-app',
+      QUERY_SQL_MAX_BYTES: '2048',
+      QUERY_MAX_CONCURRENT_PER_USER: '3',
+      CORS_ORIGINS: 'https://a.example.com, https://b.example.com,,',
+      ...BASE,
+    });
+    expect(config).toMatchObject({
+      port: 8081,
+      host: '127.0.0.1',
+      trino: {
+        url: 'https://trino.internal:8443',
+        user: 'svc',
+        password: 'secret',
+        catalog: 'tpch',
+        schema: 'tiny',
+        source: 'my-app',
+      },
+      query: { sqlMaxBytes: 2048, maxConcurrentPerUser: 3 },
+      corsOrigins: ['https://a.example.com', 'https://b.example.com'],
+    });
+  });
+
+  it('ignores unknown variables', () => {
+    expect(() => loadConfig({ ...BASE, PATH: '/usr/bin', HOME: '/root' })).not.toThrow();
+  });
+
+  it.each([
+    ['PORT', { PORT: 'abc' }],
+    ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: '-1' }],
+    ['PORT', { PORT: '80.5' }],
+    ['TRINO_URL', { TRINO_URL: 'not-a-url' }],
+    ['TRINO_URL', { TRINO_URL: 'ftp://trino:8080' }],
+    ['QUERY_MAX_CONCURRENT_PER_USER', { QUERY_MAX_CONCURRENT_PER_USER: '0' }],
+    ['QUERY_MAX_CONCURRENT_PER_USER', { QUERY_MAX_CONCURRENT_PER_USER: 'ten' }],
+    ['QUERY_SQL_MAX_BYTES', { QUERY_SQL_MAX_BYTES: '0' }],
+    ['QUERY_SQL_MAX_BYTES', { QUERY_SQL_MAX_BYTES: '1e6' }],
+    ['AUTH_IDTOKEN_AUDIENCE', { AUTH_IDTOKEN_ISSUER: 'https://idp.example.com' }],
+    ['AUTH_BEARER_AUDIENCE', { AUTH_BEARER_ISSUER: 'https://idp.example.com' }],
+    ['AUTH_IDTOKEN_ISSUER', { AUTH_IDTOKEN_ISSUER: 'not a url', AUTH_IDTOKEN_AUDIENCE: 'ui' }],
+    ['AUTH_BEARER_JWKS_URI', { ...BEARER, AUTH_BEARER_JWKS_URI: 'nope' }],
+    ['TRINO_PASSWORD', { TRINO_USER: 'svc' }],
+    ['AUTH_USER_MAPPING_PATTERN', { AUTH_USER_MAPPING_PATTERN: '.*@example\\.com' }],
+    ['AUTH_USER_MAPPING_PATTERN', { AUTH_USER_MAPPING_PATTERN: '(.*)@(example)\\.com' }],
+    ['AUTH_USER_MAPPING_PATTERN', { AUTH_USER_MAPPING_PATTERN: '(unclosed' }],
+    ['AUTH_USER_MAPPING_PATTERN', { AUTH_USER_MAPPING_PATTERN: '[a-' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'chatty' }],
+    ['SHUTDOWN_GRACE_SECONDS', { SHUTDOWN_GRACE_SECONDS: 'soon' }],
+  ] as [string, NodeJS.ProcessEnv][])('a bad value names %s: %j', (variable, env) => {
+    const error = configError({ ...BASE, ...env });
+    expect(error.message).toContain(variable);
+  });
+
+  it('names every bad variable at once', () => {
+    const error = configError({ ...BASE, PORT: 'abc', TRINO_URL: 'nope' });
+    expect(error.message).toContain('PORT');
+    expect(error.message).toContain('TRINO_URL');
+  });
+
+  it.each([
+    ['nothing set', {}],
+    ['issuer without audience is not a method', { AUTH_IDTOKEN_AUDIENCE: 'ui' }],
+    ['empty password file', { AUTH_BASIC_PASSWORD_FILE: '' }],
+  ] as [string, NodeJS.ProcessEnv][])('refuses to start with no auth method (%s)', (_name, env) => {
+    const error = configError(env);
+    expect(error.message).toContain('AUTH_BASIC_PASSWORD_FILE');
+    expect(error.message).toContain('AUTH_IDTOKEN_ISSUER');
+    expect(error.message).toContain('AUTH_BEARER_ISSUER');
+  });
+
+  it.each([
+    ['Basic', BASE],
+    ['idtoken', IDTOKEN],
+    ['Bearer', BEARER],
+  ] as [string, NodeJS.ProcessEnv][])('%s alone is enough', (_name, env) => {
+    expect(() => loadConfig(env)).not.toThrow();
+  });
+
+  it('builds the idtoken config with the default user claim', () => {
+    expect(loadConfig(IDTOKEN).auth.idtoken).toEqual({
+      issuer: 'https://idp.example.com',
+      audience: 'ui',
+      jwksUri: undefined,
+      userClaim: 'sub',
+      requiredScopes: [],
+    });
+  });
+
+  it('builds the Bearer config with JWKS URI, claim and scopes', () => {
+    const config = loadConfig({
+      ...BEARER,
+      AUTH_BEARER_JWKS_URI: 'https://idp.example.com/jwks',
+      AUTH_BEARER_USER_CLAIM: 'client_id',
+      AUTH_BEARER_REQUIRED_SCOPES: 'trino:query  trino:read ',
+    });
+    expect(config.auth.bearer).toEqual({
+      issuer: 'https://idp.example.com',
+      audience: 'api',
+      jwksUri: 'https://idp.example.com/jwks',
+      userClaim: 'client_id',
+      requiredScopes: ['trino:query', 'trino:read'],
+    });
+  });
+
+  it.each([
+    ['unset', undefined, []],
+    ['one scope', 'query', ['query']],
+    ['two scopes', 'a b', ['a', 'b']],
+    ['extra spaces', '  a   b  ', ['a', 'b']],
+  ])('AUTH_BEARER_REQUIRED_SCOPES %s', (_name, scopes, expected) => {
+    const config = loadConfig({ ...BEARER, AUTH_BEARER_REQUIRED_SCOPES: scopes });
+    expect(config.auth.bearer?.requiredScopes).toEqual(expected);
+  });
+
+  it.each([
+    ['PORT', 'port', 3000],
+    ['HOST', 'host', '0.0.0.0'],
+  ] as const)('empty %s is treated as unset', (variable, key, expected) => {
+    expect(loadConfig({ ...BASE, [variable]: '' })[key]).toBe(expected);
+  });
+
+  it('treats empty strings as unset everywhere', () => {
+    const config = loadConfig({
+      ...BASE,
+      TRINO_URL: '',
+      TRINO_USER: '',
+      TRINO_PASSWORD: '',
+      TRINO_SOURCE: '',
+      QUERY_SQL_MAX_BYTES: '',
+      QUERY_MAX_CONCURRENT_PER_USER: '',
+      AUTH_IDTOKEN_ISSUER: '',
+      AUTH_BEARER_ISSUER: '',
+      AUTH_USER_MAPPING_PATTERN: '',
+      CORS_ORIGINS: '',
+    });
+    expect(config.trino).toMatchObject({ url: 'http://127.0.0.1:8080', source: 'trino-stream' });
+    expect(config.trino.user).toBeUndefined();
+    expect(config.query).toEqual({ sqlMaxBytes: 1048576, maxConcurrentPerUser: 10 });
+    expect(config.auth.idtoken).toBeUndefined();
+    expect(config.auth.bearer).toBeUndefined();
+    expect(config.auth.userMapping).toBeUndefined();
+  });
+
+  it('an empty TRINO_PASSWORD with TRINO_USER set is still missing', () => {
+    expect(configError({ ...BASE, TRINO_USER: 'svc', TRINO_PASSWORD: '' }).message).toContain(
+      'TRINO_PASSWORD',
+    );
+  });
+
+  it.each([
+    ['(.*)@example\\.com', 'alice@example.com', 'alice'],
+    ['^([^@]+)', 'bob@corp', 'bob'],
+    ['(?<user>[a-z]+)', 'carol', 'carol'],
+    ['(?:svc-)?([a-z]+)', 'svc-dave', 'dave'],
+  ])('accepts mapping pattern %s with exactly one group', (pattern, principal, user) => {
+    const re = loadConfig({ ...BASE, AUTH_USER_MAPPING_PATTERN: pattern }).auth.userMapping;
+    expect(re).toBeInstanceOf(RegExp);
+    expect(re!.exec(principal)?.[1]).toBe(user);
+  });
+
+  it.each([
+    ['zero groups', '.*', 'exactly one capture group'],
+    ['only a non-capturing group', '(?:a)', 'exactly one capture group'],
+    ['two groups', '(a)(b)', 'exactly one capture group'],
+    ['nested groups', '((a))', 'exactly one capture group'],
+    ['invalid regex', '(', 'not a valid regular expression'],
+  ])('rejects a mapping pattern with %s', (_name, pattern, text) => {
+    const error = configError({ ...BASE, AUTH_USER_MAPPING_PATTERN: pattern });
+    expect(error.message).toContain('AUTH_USER_MAPPING_PATTERN');
+    expect(error.message).toContain(text);
+  });
+});
