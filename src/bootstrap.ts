@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   LoggerService,
+  type LogLevel,
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
@@ -33,6 +34,9 @@ export const validationPipe = new ValidationPipe({
   exceptionFactory: (errors) => new BadRequestException(validationMessage(errors).join('; ')),
 });
 
+/** Nest's levels from most to least severe; LOG_LEVEL keeps everything up to the one named. */
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Every response carries a request id (the caller's, when it is sane), also sent to Trino. */
@@ -51,7 +55,6 @@ function refuseWhileDraining(lifecycle: LifecycleService) {
     if (!lifecycle.isShuttingDown || req.path === '/' || req.path.startsWith('/health'))
       return next();
     res.setHeader('Retry-After', '1');
-    res.setHeader('Connection', 'close');
     res.status(503).json(errorBody(503, 'service is shutting down'));
   };
 }
@@ -67,7 +70,7 @@ export async function createApp(
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     abortOnError: false,
-    logger: logger ?? ['error', 'warn', 'log'],
+    logger: logger ?? LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel as LogLevel) + 1),
   });
   app.disable('x-powered-by');
   app.set('etag', false);

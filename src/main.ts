@@ -39,7 +39,10 @@ async function main(): Promise<void> {
     );
     const aborted = await lifecycle.drain(config.shutdownGraceMs);
     if (aborted > 0) logger.warn(`ended ${aborted} stream(s) still open after the grace period`);
+    // Keep-alive sockets would hold close() open for keepAliveTimeout; every response is
+    // finished or failed by now, so what remains can go.
     server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 1000).unref();
     await app.close();
     process.exit(0);
   };

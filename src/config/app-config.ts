@@ -29,7 +29,7 @@ export interface AppConfig {
     bearer?: JwtConfig;
     userMapping?: RegExp;
   };
-  query: { sqlMaxBytes: number; maxConcurrentPerUser: number };
+  query: { sqlMaxBytes: number; maxConcurrentPerUser: number; keepAliveMs: number };
   corsOrigins: string[];
   shutdownGraceMs: number;
   logLevel: string;
@@ -123,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     query: {
       sqlMaxBytes: dto.QUERY_SQL_MAX_BYTES,
       maxConcurrentPerUser: dto.QUERY_MAX_CONCURRENT_PER_USER,
+      keepAliveMs: dto.SSE_KEEP_ALIVE_SECONDS * 1000,
     },
     corsOrigins: (dto.CORS_ORIGINS ?? '')
       .split(',')

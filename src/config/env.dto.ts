@@ -59,6 +59,8 @@ export class EnvDto {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) QUERY_MAX_CONCURRENT_PER_USER: number = 10;
   @IsOptional() @IsString() CORS_ORIGINS?: string;
 
+  /** Longest silence on an SSE stream before a keep-alive comment is sent. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(15) SSE_KEEP_ALIVE_SECONDS: number = 15;
   /** Seconds open streams get to finish after SIGTERM before they are ended as failed. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600) SHUTDOWN_GRACE_SECONDS: number = 25;
   @IsOptional()

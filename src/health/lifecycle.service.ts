@@ -1,4 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { StreamStopped } from '../common/stream-stopped';
+
+/** How long aborted streams get to flush their failure trailer before the server closes. */
+const TRAILER_MS = 2000;
 
 /**
  * Knows whether the process is draining after SIGTERM, and lets open streams register an
@@ -31,19 +35,30 @@ export class LifecycleService {
     };
   }
 
-  /** Waits up to `graceMs` for open streams to finish, then aborts the rest. */
+  /**
+   * Waits up to `graceMs` for open streams to finish, then aborts the rest and gives them a
+   * moment to write their failure trailer (SSE error event, JSON error member).
+   */
   async drain(graceMs: number): Promise<number> {
-    if (this.streams.size > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, graceMs);
-        this.idleWaiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    await this.idle(graceMs);
     const aborted = this.streams.size;
-    for (const c of this.streams) c.abort(new Error('service shutting down'));
+    for (const c of this.streams) {
+      c.abort(
+        new StreamStopped('the service is shutting down', 'SERVICE_SHUTTING_DOWN', 'EXTERNAL'),
+      );
+    }
+    await this.idle(TRAILER_MS);
     return aborted;
+  }
+
+  private idle(timeoutMs: number): Promise<void> {
+    if (this.streams.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { TrinoQueryError, TrinoUnavailableError } from '../trino/trino-client';
 import { ClientGone } from './readable-from';
-import { StreamStopped } from './query-registry.service';
+import { StreamStopped } from '../common/stream-stopped';
 
 /** What a failed query reports, in band or as an HTTP error. */
 export interface Failure {
@@ -26,7 +26,12 @@ export function describeFailure(
   const cause: unknown = signal.aborted ? signal.reason : e;
   if (cause instanceof ClientGone) return undefined;
   if (cause instanceof StreamStopped)
-    return { message: cause.message, errorName: 'USER_CANCELED', errorType: 'USER_ERROR', queryId };
+    return {
+      message: cause.message,
+      errorName: cause.errorName,
+      errorType: cause.errorType,
+      queryId,
+    };
   if (cause instanceof TrinoQueryError) {
     return {
       message: cause.message,

@@ -1,11 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
-
-/** Why a stream was stopped by someone other than its reader. */
-export class StreamStopped extends Error {
-  override name = 'StreamStopped';
-}
+import { StreamStopped } from '../common/stream-stopped';
 
 interface Running {
   user: string;

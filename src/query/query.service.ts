@@ -14,8 +14,6 @@ import { describeFailure, failureToHttp } from './query-failure';
 import { QueryRegistry } from './query-registry.service';
 import { readableFrom, withKeepAlive } from './readable-from';
 
-const KEEP_ALIVE_MS = 15_000;
-
 /** A query under way: its statement, its abort switch, and how to let go of everything. */
 interface OpenQuery {
   statement: TrinoStatement;
@@ -72,7 +70,7 @@ export class QueryService {
   ): Promise<StreamResponse> {
     const q = await this.open(principal, dto, requestId);
     const body = readableFrom(
-      withKeepAlive(this.sseEvents(q), KEEP_ALIVE_MS, sse.keepAlive),
+      withKeepAlive(this.sseEvents(q), this.config.query.keepAliveMs, sse.keepAlive),
       q.controller,
     );
     return {

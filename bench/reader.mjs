@@ -1,0 +1,195 @@
+// One benchmark run of one Node reader, in its own process so readers do not share a heap or
+// an event loop with the harness. Usage:
+//   node bench/reader.mjs '{"reader":"limit","sql":"SELECT ...","concurrency":1}'
+// Prints one JSON line: { rows, bytes, ttfrMs, wallMs, clientCpuS, streams? }.
+// wallMs/ttfrMs are measured from just before the first request is sent.
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { Agent, request } from 'undici';
+import { PatternCounter } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const opts = JSON.parse(process.argv[2]);
+const TRINO = opts.trinoUrl ?? process.env.BENCH_TRINO_URL ?? 'http://127.0.0.1:8080';
+const SERVICE = opts.serviceUrl ?? process.env.BENCH_SERVICE_URL ?? 'http://127.0.0.1:3100';
+const SVC_AUTH =
+  'Basic ' +
+  Buffer.from(process.env.BENCH_SERVICE_CREDENTIALS ?? 'alice:alice-password').toString('base64');
+
+const agent = new Agent({ keepAliveTimeout: 60_000, pipelining: 1 });
+
+/** Baseline: Trino's own protocol, minimal. POST /v1/statement, follow nextUri, drop pages. */
+async function limitReader(sql, t0) {
+  let rows = 0;
+  let bytes = 0;
+  let ttfrMs = null;
+  let res = await request(`${TRINO}/v1/statement`, {
+    method: 'POST',
+    body: sql,
+    headers: { 'X-Trino-User': 'bench', 'Content-Type': 'text/plain' },
+    dispatcher: agent,
+  });
+  for (;;) {
+    const chunks = [];
+    for await (const c of res.body) {
+      bytes += c.length;
+      chunks.push(c);
+    }
+    if (res.statusCode !== 200) throw new Error(`Trino HTTP ${res.statusCode}`);
+    const page = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    if (page.error) throw new Error(`Trino: ${page.error.message}`);
+    if (page.data?.length) {
+      if (ttfrMs === null) ttfrMs = performance.now() - t0;
+      rows += page.data.length;
+    }
+    if (!page.nextUri) break;
+    res = await request(page.nextUri, {
+      headers: { 'X-Trino-User': 'bench' },
+      dispatcher: agent,
+    });
+  }
+  return { rows, bytes, ttfrMs };
+}
+
+/** npm trino-client: iterate QueryResult pages. It exposes no byte count. */
+async function trinoClientReader(sql, t0) {
+  const { Trino, BasicAuth } = require('trino-client');
+  const trino = Trino.create({
+    server: TRINO,
+    catalog: 'tpch',
+    schema: 'sf1',
+    auth: new BasicAuth('bench'),
+  });
+  let rows = 0;
+  let ttfrMs = null;
+  const iter = await trino.query(sql);
+  for await (const r of iter) {
+    if (r.error) throw new Error(`Trino: ${r.error.message}`);
+    if (r.data?.length) {
+      if (ttfrMs === null) ttfrMs = performance.now() - t0;
+      rows += r.data.length;
+    }
+  }
+  return { rows, bytes: null, ttfrMs };
+}
+
+/**
+ * The service's endpoints, consumed as bytes arrive. Rows are counted without parsing:
+ *  csv:  '\n' minus the header line (TPC-H values contain no newlines; verified against count(*))
+ *  sse:  occurrences of "type":"row" (JSON escapes quotes inside values, so no false hits)
+ *  json: '},{' after the '"data":[' marker, plus one if a row exists
+ */
+async function serviceReader(format, sql, t0) {
+  const path = { csv: '/query/download/csv', json: '/query/download/json', sse: '/query' }[format];
+  const res = await request(`${SERVICE}${path}`, {
+    method: 'POST',
+    body: JSON.stringify({ sql }),
+    headers: { 'Content-Type': 'application/json', Authorization: SVC_AUTH },
+    dispatcher: agent,
+  });
+  if (res.statusCode !== 200) {
+    const text = await res.body.text();
+    throw new Error(`service HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
+  }
+  let bytes = 0;
+  let ttfrMs = null;
+  let rows = 0;
+  if (format === 'csv') {
+    const nl = new PatternCounter('\n');
+    for await (const c of res.body) {
+      bytes += c.length;
+      nl.push(c);
+      if (ttfrMs === null && nl.count >= 2) ttfrMs = performance.now() - t0;
+    }
+    rows = Math.max(0, nl.count - 1);
+  } else if (format === 'sse') {
+    const rowEv = new PatternCounter('"type":"row"');
+    const errEv = new PatternCounter('"type":"error"');
+    for await (const c of res.body) {
+      bytes += c.length;
+      rowEv.push(c);
+      errEv.push(c);
+      if (ttfrMs === null && rowEv.count >= 1) ttfrMs = performance.now() - t0;
+    }
+    if (errEv.count) throw new Error('SSE stream carried an error event');
+    rows = rowEv.count;
+  } else {
+    const marker = new PatternCounter('"data":[');
+    const first = new PatternCounter('"data":[{');
+    const sep = new PatternCounter('},{');
+    const err = new PatternCounter('],"error":');
+    let inData = false;
+    for await (const c of res.body) {
+      bytes += c.length;
+      err.push(c);
+      if (!inData) {
+        // The header (metadata) is small and arrives in the first chunk(s); count separators
+        // only in chunks after the marker chunk, and in the marker chunk only after the marker.
+        marker.push(c);
+        first.push(c);
+        if (marker.count) {
+          inData = true;
+          const s = c.toString('latin1');
+          const at = s.indexOf('"data":[');
+          sep.push(at >= 0 ? c.subarray(at) : c);
+        }
+      } else {
+        sep.push(c);
+        if (!first.count) first.push(c);
+      }
+      if (ttfrMs === null && first.count) ttfrMs = performance.now() - t0;
+    }
+    if (err.count) throw new Error('JSON document ends with an error member');
+    rows = first.count ? sep.count + 1 : 0;
+  }
+  return { rows, bytes, ttfrMs };
+}
+
+function runOne(reader, sql, t0) {
+  switch (reader) {
+    case 'limit':
+      return limitReader(sql, t0);
+    case 'trino-client':
+      return trinoClientReader(sql, t0);
+    case 'svc-csv':
+      return serviceReader('csv', sql, t0);
+    case 'svc-json':
+      return serviceReader('json', sql, t0);
+    case 'svc-sse':
+      return serviceReader('sse', sql, t0);
+    default:
+      throw new Error(`unknown reader ${reader}`);
+  }
+}
+
+async function main() {
+  const n = opts.concurrency ?? 1;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const streams = await Promise.all(
+    Array.from({ length: n }, async () => {
+      const s0 = performance.now();
+      const r = await runOne(opts.reader, opts.sql, s0);
+      return { ...r, wallMs: performance.now() - s0 };
+    }),
+  );
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const sum = (k) =>
+    streams.some((s) => s[k] === null) ? null : streams.reduce((a, s) => a + s[k], 0);
+  const out = {
+    rows: sum('rows'),
+    bytes: sum('bytes'),
+    ttfrMs: n === 1 ? streams[0].ttfrMs : Math.min(...streams.map((s) => s.ttfrMs ?? Infinity)),
+    wallMs,
+    clientCpuS: (cpu.user + cpu.system) / 1e6,
+  };
+  if (n > 1) out.streams = streams;
+  process.stdout.write(JSON.stringify(out) + '\n');
+  await agent.close();
+}
+
+main().catch((e) => {
+  process.stderr.write(`reader ${opts.reader}: ${e.stack ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import { startApp, type RunningApp } from './support/app';
+import { basic } from './support/credentials';
+import { TRINO_URL, USERS } from './support/env';
+import { FaultProxy } from './support/fault-proxy';
+import { parseSse, post } from './support/http';
+import { settledState } from './support/trino';
+
+const ALICE = basic('alice', USERS.alice);
+
+describe('faults between the service and Trino (through a FAKE fault proxy)', () => {
+  let proxy: FaultProxy;
+  let svc: RunningApp;
+  beforeAll(async () => {
+    proxy = new FaultProxy(TRINO_URL);
+    await proxy.start();
+    svc = await startApp({ TRINO_URL: proxy.url, SSE_KEEP_ALIVE_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await svc.close();
+    await proxy.stop();
+  });
+
+  it('retries 503s on the same nextUri and delivers every row exactly once', async () => {
+    proxy.failNext(3, 503);
+    const res = await post(
+      `${svc.url}/query`,
+      { sql: 'SELECT nationkey FROM tpch.tiny.nation ORDER BY nationkey' },
+      ALICE,
+    );
+    const events = parseSse(await res.text());
+    const keys = events
+      .filter((e) => e.type === 'row')
+      .map((e) => (e.data as { nationkey: number }).nationkey);
+    expect(keys).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(events.at(-1)).toMatchObject({ type: 'complete', rowCount: 25 });
+  });
+
+  it('keeps the SSE stream alive with comments while a page is stalled, then delivers it', async () => {
+    proxy.stallNextPage(3500);
+    const started = Date.now();
+    const res = await post(`${svc.url}/query`, { sql: 'SELECT * FROM tpch.tiny.region' }, ALICE);
+    const text = await res.text();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3500);
+    expect(text.split(': keep-alive\n\n').length - 1).toBeGreaterThanOrEqual(2);
+    expect(parseSse(text).filter((e) => e.type === 'row')).toHaveLength(5);
+  });
+
+  it('does not poll Trino faster than a reader that reads nothing', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${svc.url}/query/download/csv`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...ALICE },
+      body: JSON.stringify({ sql: 'SELECT * FROM tpch.sf1.lineitem' }),
+      signal: controller.signal,
+    });
+    const queryId = res.headers.get('x-query-id')!;
+    // With no one reading, the kernel's socket buffers (a few MB on loopback) and the
+    // stream's 64 KiB fill up first; after that the service must stop pulling pages.
+    await new Promise((r) => setTimeout(r, 5000));
+    const before = proxy.statementRequests;
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(proxy.statementRequests - before).toBe(0);
+    const state = await settledState(queryId, 100);
+    expect(state.state).toBe('RUNNING');
+    controller.abort();
+    expect(await settledState(queryId, 3000)).toEqual({
+      state: 'FAILED',
+      errorCode: 'USER_CANCELED',
+    });
+  });
+});
