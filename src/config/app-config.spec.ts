@@ -181,7 +181,11 @@ describe('loadConfig', () => {
     });
     expect(config.trino).toMatchObject({ url: 'http://127.0.0.1:8080', source: 'trino-stream' });
     expect(config.trino.user).toBeUndefined();
-    expect(config.query).toEqual({ sqlMaxBytes: 1048576, maxConcurrentPerUser: 10 });
+    expect(config.query).toEqual({
+      sqlMaxBytes: 1048576,
+      maxConcurrentPerUser: 10,
+      keepAliveMs: 15000,
+    });
     expect(config.auth.idtoken).toBeUndefined();
     expect(config.auth.bearer).toBeUndefined();
     expect(config.auth.userMapping).toBeUndefined();

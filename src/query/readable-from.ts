@@ -11,7 +11,9 @@ export function readableFrom(source: AsyncIterator<string>, controller: AbortCon
   /** Set once the source ended or threw: a destroy after that is not the client leaving. */
   let settled = false;
   return new Readable({
-    highWaterMark: 64 * 1024,
+    // About one Trino page: the next page is fetched while the socket still writes this one,
+    // and no more than that is ever held.
+    highWaterMark: 1024 * 1024,
     read(): void {
       if (reading) return;
       reading = true;

@@ -1,6 +1,7 @@
 import type { ClientTypeSignature, TrinoColumn } from '../../trino/trino-types';
 import { compileColumns, rowObject, uniqueNames } from './columns';
-import { csv, csvField } from './csv-encoder';
+import { csv } from './csv-encoder';
+import { csvField } from './value-encoder';
 import { jsonDoc } from './json-encoder';
 import { sse } from './sse-encoder';
 import { parseExact } from '../../trino/exact-json';

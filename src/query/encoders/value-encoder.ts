@@ -19,7 +19,7 @@ const integer: JsonEncoder = (v) => (typeof v === 'number' ? String(v) : generic
 /** Trino sends DECIMAL as a string; it is written as a JSON number with every digit and its scale. */
 const decimal: JsonEncoder = (v) => (typeof v === 'string' ? v : genericJson(v));
 /** NaN and infinities arrive as strings and stay strings; finite values round-trip exactly. */
-const floating: JsonEncoder = (v) => (typeof v === 'number' ? JSON.stringify(v) : genericJson(v));
+const floating: JsonEncoder = (v) => (typeof v === 'number' ? String(v) : genericJson(v));
 
 function arrayOf(inner: JsonEncoder): JsonEncoder {
   return (v) => {
@@ -84,15 +84,44 @@ export function jsonEncoder(node: TypeNode): JsonEncoder {
   }
 }
 
-/** Text of one CSV field before quoting: scalars as Trino sent them, nested values as JSON. */
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** RFC 4180 quoting: fields with a quote, comma or line break are quoted, quotes doubled. */
+export function csvField(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Types whose text can never hold a quote, comma or line break: no quoting check per value. */
+const PLAIN_CSV = new Set([
+  'bigint',
+  'integer',
+  'smallint',
+  'tinyint',
+  'decimal',
+  'double',
+  'real',
+  'boolean',
+  'date',
+  'uuid',
+]);
+
+/**
+ * One CSV field, quoted as RFC 4180 requires: scalars as Trino sent them, nested values as
+ * JSON text. Numbers (String(v) is JSON's text for every finite double) skip the check.
+ */
 export function csvText(node: TypeNode): (v: unknown) => string {
   switch (node.base) {
     case 'array':
     case 'map':
-    case 'row':
-      return jsonEncoder(node);
+    case 'row': {
+      const json = jsonEncoder(node);
+      return (v) => csvField(json(v));
+    }
     default:
+      if (PLAIN_CSV.has(node.base))
+        return (v) =>
+          typeof v === 'string' ? v : typeof v === 'number' ? String(v) : genericJson(v);
       return (v) =>
-        typeof v === 'string' ? v : typeof v === 'number' ? JSON.stringify(v) : genericJson(v);
+        csvField(typeof v === 'string' ? v : typeof v === 'number' ? String(v) : genericJson(v));
   }
 }
