@@ -14,6 +14,9 @@ cd "$ROOT"
 source scripts/lib.sh
 
 PORT="${BENCH_PORT:-3100}"
+# The concurrency runs send up to 32 downloads as one user; the default limit (10) would
+# answer most of them 429.
+export QUERY_MAX_CONCURRENT_PER_USER="${QUERY_MAX_CONCURRENT_PER_USER:-64}"
 SERVICE="http://127.0.0.1:$PORT"
 TRINO_URL="${TRINO_URL:-http://127.0.0.1:8080}"
 JAVA_BIN="${BENCH_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"

@@ -15,21 +15,16 @@ CHECK=0
 [[ "${1:-}" == "--check" ]] && CHECK=1
 
 ensure_deps
-started=()
 service_pid=""
 cleanup() {
   [[ -n "$service_pid" ]] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
-  for svc in "${started[@]}"; do bash "scripts/$svc/stop.sh" || true; done
+  stop_owned
 }
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
-for svc in idp trino; do
-  had=0
-  [[ -f ".run/$svc/pid" ]] && had=1
-  bash "scripts/$svc/start.sh"
-  if ((!had)) && [[ -f ".run/$svc/pid" ]]; then started+=("$svc"); fi
-done
+start_owned idp
+start_owned trino
 
 npx nest build
 mkdir -p .run/service

@@ -102,3 +102,18 @@ ensure_deps() {
     mkdir -p .run && cp package-lock.json .run/installed.lock
   fi
 }
+
+# start_owned SERVICE: runs scripts/SERVICE/start.sh (which reuses one already answering) and
+# remembers SERVICE in STARTED only if this call started it, so stop_owned stops only that.
+STARTED=()
+start_owned() {
+  local svc="$1" had=0
+  [[ -f ".run/$svc/pid" ]] && had=1
+  bash "scripts/$svc/start.sh"
+  if ((!had)) && [[ -f ".run/$svc/pid" ]]; then STARTED+=("$svc"); fi
+}
+
+stop_owned() {
+  local svc
+  for svc in "${STARTED[@]}"; do bash "scripts/$svc/stop.sh" || true; done
+}

@@ -9,23 +9,10 @@ cd "$ROOT"
 source scripts/lib.sh
 ensure_deps
 
-started=()
-cleanup() {
-  local rc=$?
-  for svc in "${started[@]}"; do bash "scripts/$svc/stop.sh" || true; done
-  exit "$rc"
-}
-trap cleanup EXIT
+trap 'rc=$?; stop_owned; exit $rc' EXIT
 
-start() { # SERVICE: starts it unless one already answers; remembers it if this run started it
-  local svc="$1" had=0
-  [[ -f ".run/$svc/pid" ]] && had=1
-  bash "scripts/$svc/start.sh"
-  if ((!had)) && [[ -f ".run/$svc/pid" ]]; then started+=("$svc"); fi
-}
-
-start idp
-start trino
+start_owned idp
+start_owned trino
 
 npm run check
 npx jest --config jest.config.js

@@ -54,8 +54,13 @@ function refuseWhileDraining(lifecycle: LifecycleService) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!lifecycle.isShuttingDown || req.path === '/' || req.path.startsWith('/health'))
       return next();
-    res.setHeader('Retry-After', '1');
-    res.status(503).json(errorBody(503, 'service is shutting down'));
+    // Read the body before answering: a response sent while the client is still writing
+    // makes Node reset the connection, and the client sees ECONNRESET instead of the 503.
+    req.resume();
+    req.once('end', () => {
+      res.setHeader('Retry-After', '1');
+      res.status(503).json(errorBody(503, 'service is shutting down'));
+    });
   };
 }
 

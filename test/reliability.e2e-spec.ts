@@ -3,7 +3,7 @@ import { basic } from './support/credentials';
 import { TRINO_URL, USERS } from './support/env';
 import { FaultProxy } from './support/fault-proxy';
 import { parseSse, post } from './support/http';
-import { settledState } from './support/trino';
+import { settledState, trinoRows } from './support/trino';
 
 const ALICE = basic('alice', USERS.alice);
 
@@ -67,5 +67,37 @@ describe('faults between the service and Trino (through a FAKE fault proxy)', ()
       state: 'FAILED',
       errorCode: 'USER_CANCELED',
     });
+  });
+
+  it('a client that leaves before the head (Trino still answering) frees its slot and cancels the query', async () => {
+    const limited = await startApp({ TRINO_URL: proxy.url, QUERY_MAX_CONCURRENT_PER_USER: '1' });
+    try {
+      const marker = `early-leave-${Date.now()}`;
+      proxy.stallNextAnswer(3000);
+      const controller = new AbortController();
+      const pending = fetch(`${limited.url}/query/download/csv`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...ALICE },
+        body: JSON.stringify({ sql: `SELECT * FROM tpch.sf1.lineitem -- ${marker}` }),
+        signal: controller.signal,
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      controller.abort();
+      await expect(pending).rejects.toThrow();
+      const rows = await trinoRows(
+        `SELECT query_id FROM system.runtime.queries WHERE query LIKE '%${marker}' AND query LIKE 'SELECT *%'`,
+      );
+      expect(rows).toHaveLength(1);
+      expect(await settledState(String(rows[0][0]), 6000)).toEqual({
+        state: 'FAILED',
+        errorCode: 'USER_CANCELED',
+      });
+      // The only slot is free again: a second query is not refused with 429.
+      const next = await post(`${limited.url}/query`, { sql: 'SELECT 1 AS x' }, ALICE);
+      expect(next.status).toBe(200);
+      expect(parseSse(await next.text()).at(-1)).toMatchObject({ type: 'complete', rowCount: 1 });
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -60,9 +60,13 @@ export function describeFailure(
   };
 }
 
-/** The HTTP error for a download whose query failed before the head was sent. */
-export function failureToHttp(f: Failure): DomainError {
+/** The HTTP error for a query that failed before the response head was sent. */
+export function httpFailure(e: unknown, signal: AbortSignal, queryId: string): DomainError {
+  // With the client gone nobody reads this; it only has to be a well-formed error.
+  const f = describeFailure(e, signal, queryId) ?? { message: 'client disconnected', queryId };
   const extra = { queryId: f.queryId, errorName: f.errorName, errorType: f.errorType };
+  if (f.errorName === 'SERVICE_SHUTTING_DOWN')
+    return new DomainError('SHUTTING_DOWN', f.message, extra, { 'Retry-After': '1' });
   if (f.errorName === 'TRINO_UNAVAILABLE')
     return new DomainError('TRINO_UNAVAILABLE', f.message, extra, { 'Retry-After': '5' });
   if (f.errorName === 'PERMISSION_DENIED')

@@ -25,7 +25,7 @@ import type { Principal } from '../auth/principal';
 import { ErrorResponseDto, QueryErrorResponseDto } from '../common/error-response.dto';
 import { DownloadRequestDto, QueryRequestDto } from './dto/query-request.dto';
 import { QueryDocumentDto, SSE_EVENTS } from './dto/query-response.dto';
-import { QueryService, type StreamResponse } from './query.service';
+import { QueryService, type RequestContext, type StreamResponse } from './query.service';
 import { ApiQueryErrors } from './query-errors.decorator';
 
 const logger = new Logger('Stream');
@@ -41,8 +41,13 @@ function send(res: Response, out: StreamResponse): StreamableFile {
   );
 }
 
-function requestId(req: Request): string {
-  return String(req.res?.getHeader('x-request-id') ?? '');
+/** The request id, and a signal that fires if the client leaves before the response is done. */
+function context(req: Request, res: Response): RequestContext {
+  const gone = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  return { requestId: String(res.getHeader('x-request-id') ?? ''), clientSignal: gone.signal };
 }
 
 @ApiTags('query')
@@ -67,7 +72,7 @@ export class QueryController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return send(res, await this.queries.sse(principal, body, requestId(req)));
+    return send(res, await this.queries.sse(principal, body, context(req, res)));
   }
 
   /** Runs one SQL statement and streams the result as a CSV file. */
@@ -86,7 +91,7 @@ export class QueryController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return send(res, await this.queries.download(principal, body, 'csv', requestId(req)));
+    return send(res, await this.queries.download(principal, body, 'csv', context(req, res)));
   }
 
   /** Runs one SQL statement and streams the result as a JSON document. */
@@ -104,7 +109,7 @@ export class QueryController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return send(res, await this.queries.download(principal, body, 'json', requestId(req)));
+    return send(res, await this.queries.download(principal, body, 'json', context(req, res)));
   }
 
   /** Cancels a running query that the caller started. */

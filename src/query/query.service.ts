@@ -10,9 +10,9 @@ import { compileColumns, type ResultColumns } from './encoders/columns';
 import { csv } from './encoders/csv-encoder';
 import { jsonDoc } from './encoders/json-encoder';
 import { sse } from './encoders/sse-encoder';
-import { describeFailure, failureToHttp } from './query-failure';
+import { describeFailure, httpFailure } from './query-failure';
 import { QueryRegistry } from './query-registry.service';
-import { readableFrom, withKeepAlive } from './readable-from';
+import { ClientGone, readableFrom, withKeepAlive } from './readable-from';
 
 /** A query under way: its statement, its abort switch, and how to let go of everything. */
 interface OpenQuery {
@@ -20,7 +20,14 @@ interface OpenQuery {
   controller: AbortController;
   size?: number;
   /** Cancels the query in Trino if it still runs, and frees the user's slot. Idempotent. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** What the controller knows about the HTTP request a query belongs to. */
+export interface RequestContext {
+  requestId: string;
+  /** Fires when the client goes away before the response finished. */
+  clientSignal: AbortSignal;
 }
 
 /** A response ready to send: headers and the body stream. */
@@ -66,13 +73,10 @@ export class QueryService {
   async sse(
     principal: Principal,
     dto: QueryRequestDto,
-    requestId: string,
+    ctx: RequestContext,
   ): Promise<StreamResponse> {
-    const q = await this.open(principal, dto, requestId);
-    const body = readableFrom(
-      withKeepAlive(this.sseEvents(q), this.config.query.keepAliveMs, sse.keepAlive),
-      q.controller,
-    );
+    const q = await this.open(principal, dto, ctx);
+    const events = withKeepAlive(this.sseEvents(q), this.config.query.keepAliveMs, sse.keepAlive);
     return {
       headers: {
         'Content-Type': 'text/event-stream; charset=utf-8',
@@ -80,7 +84,7 @@ export class QueryService {
         'X-Accel-Buffering': 'no',
         'X-Query-Id': q.statement.id,
       },
-      body,
+      body: readableFrom(events, q.controller, q.close),
     };
   }
 
@@ -89,15 +93,15 @@ export class QueryService {
     principal: Principal,
     dto: DownloadRequestDto,
     format: 'csv' | 'json',
-    requestId: string,
+    ctx: RequestContext,
   ): Promise<StreamResponse> {
-    const q = await this.open(principal, dto, requestId);
+    const q = await this.open(principal, dto, ctx);
     let cols: ResultColumns;
     try {
       cols = compileColumns(await q.statement.waitForColumns());
     } catch (e) {
       await q.close();
-      throw failureToHttp(describeFailure(e, q.controller.signal, q.statement.id)!);
+      throw httpFailure(e, q.controller.signal, q.statement.id);
     }
     const events = format === 'csv' ? this.csvBody(q, cols) : this.jsonBody(q, cols);
     const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8';
@@ -108,7 +112,7 @@ export class QueryService {
         'Cache-Control': 'no-store',
         'X-Query-Id': q.statement.id,
       },
-      body: readableFrom(events, q.controller),
+      body: readableFrom(events, q.controller, q.close),
     };
   }
 
@@ -116,11 +120,20 @@ export class QueryService {
     this.registry.cancel(queryId, principal.user);
   }
 
+  /** Checks the limits, takes a slot and submits; everything taken is given back on failure. */
   private async open(
     principal: Principal,
     dto: QueryRequestDto,
-    requestId: string,
+    ctx: RequestContext,
   ): Promise<OpenQuery> {
+    if (this.lifecycle.isShuttingDown) {
+      throw new DomainError(
+        'SHUTTING_DOWN',
+        'the service is shutting down',
+        {},
+        { 'Retry-After': '1' },
+      );
+    }
     if (Buffer.byteLength(dto.sql, 'utf8') > this.config.query.sqlMaxBytes) {
       throw new DomainError(
         'SQL_TOO_LARGE',
@@ -130,18 +143,25 @@ export class QueryService {
     const release = this.registry.acquire(principal.user);
     const controller = new AbortController();
     const untrack = this.lifecycle.track(controller);
-    let statement: TrinoStatement;
+    // A client that leaves before the head (Trino still queued) must stop the query too.
+    const clientGone = (): void => controller.abort(new ClientGone());
+    ctx.clientSignal.addEventListener('abort', clientGone, { once: true });
+    const letGo = (): void => {
+      ctx.clientSignal.removeEventListener('abort', clientGone);
+      release();
+      untrack();
+    };
     try {
-      statement = await this.trino.submit(dto.sql, {
+      const options = {
         user: principal.user,
         catalog: dto.catalog,
         schema: dto.schema,
-        traceToken: requestId,
-        signal: controller.signal,
-      });
+        traceToken: ctx.requestId,
+      };
+      const statement = await this.trino.submit(dto.sql, { ...options, signal: controller.signal });
+      return this.opened(statement, principal.user, controller, dto.size, letGo);
     } catch (e) {
-      release();
-      untrack();
+      letGo();
       if (e instanceof TrinoUnavailableError) {
         throw new DomainError(
           'TRINO_UNAVAILABLE',
@@ -150,19 +170,33 @@ export class QueryService {
           { 'Retry-After': '5' },
         );
       }
-      throw failureToHttp(describeFailure(e, controller.signal, '')!);
+      throw httpFailure(e, controller.signal, '');
     }
-    const unregister = this.registry.register(statement.id, principal.user, controller);
+  }
+
+  /** Registers a submitted statement and builds its one, idempotent clean-up. */
+  private opened(
+    statement: TrinoStatement,
+    user: string,
+    controller: AbortController,
+    size: number | undefined,
+    letGo: () => void,
+  ): OpenQuery {
+    const unregister = this.registry.register(statement.id, user, controller);
+    // Any abort (owner's DELETE, drain, client gone) cancels in Trino at once, even while the
+    // stream is parked behind a slow reader; the stream then reports why when it resumes.
+    const cancelNow = (): void => void statement.cancel();
+    controller.signal.addEventListener('abort', cancelNow, { once: true });
     let closed = false;
     const close = async (): Promise<void> => {
       if (closed) return;
       closed = true;
       unregister();
-      release();
-      untrack();
+      controller.signal.removeEventListener('abort', cancelNow);
       if (!statement.done) await statement.cancel();
+      letGo(); // after the cancel, so the shutdown drain waits for the DELETE
     };
-    return { statement, controller, size: dto.size, close };
+    return { statement, controller, size, close };
   }
 
   private async *sseEvents(q: OpenQuery): AsyncGenerator<string> {

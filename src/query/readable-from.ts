@@ -4,9 +4,14 @@ import { Readable } from 'node:stream';
  * A byte stream pulled from an async iterator: the next chunk is produced only when the
  * consumer (the socket) wants more, which is the backpressure the service rests on.
  * Destroying it (the client went away) aborts `controller` first, so an in-flight Trino
- * request is cut at once instead of after it completes, then lets the iterator clean up.
+ * request is cut at once instead of after it completes, then lets the iterator clean up and
+ * calls `onClose` whatever state the iterator was in.
  */
-export function readableFrom(source: AsyncIterator<string>, controller: AbortController): Readable {
+export function readableFrom(
+  source: AsyncIterator<string>,
+  controller: AbortController,
+  onClose: () => Promise<void>,
+): Readable {
   let reading = false;
   /** Set once the source ended or threw: a destroy after that is not the client leaving. */
   let settled = false;
@@ -38,7 +43,11 @@ export function readableFrom(source: AsyncIterator<string>, controller: AbortCon
     },
     destroy(error, callback): void {
       if (!settled && !controller.signal.aborted) controller.abort(new ClientGone());
+      // An async generator destroyed before its first read never runs its finally block, so
+      // the cleanup is called here too (it is idempotent).
       Promise.resolve(source.return?.())
+        .catch(() => undefined)
+        .then(onClose)
         .catch(() => undefined)
         .finally(() => callback(error));
     },

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request, type Agent } from 'undici';
+import { request, type Agent, type Dispatcher } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PageParser } from './page-parser';
 import { serviceAuthHeader } from './trino-http';
@@ -27,6 +27,30 @@ export class TrinoQueryError extends Error {
   }
 }
 
+/** A 4xx other than 401/403 means Trino refused the request itself (e.g. a bad catalog name). */
+function refusedByTrino(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 401 && status !== 403;
+}
+
+function rejected(text: string): TrinoQueryError {
+  const error = {
+    message: text.trim().slice(0, 500),
+    errorName: 'INVALID_REQUEST',
+    errorType: 'USER_ERROR',
+  };
+  return new TrinoQueryError(error, '');
+}
+
+/** undici refuses header values outside Latin-1 or with line breaks (a user, catalog or schema). */
+function unsendable(): TrinoQueryError {
+  const message =
+    'the user, catalog or schema cannot be sent to Trino (characters not allowed in a header)';
+  return new TrinoQueryError(
+    { message, errorName: 'INVALID_REQUEST', errorType: 'USER_ERROR' },
+    '',
+  );
+}
+
 /** Per-statement settings; everything a statement sends is derived from these alone. */
 export interface StatementOptions {
   user: string;
@@ -38,17 +62,9 @@ export interface StatementOptions {
 }
 
 const RETRYABLE = new Set([502, 503, 504]);
-
-function isConnectionError(e: unknown): boolean {
-  const code = (e as { code?: string }).code ?? '';
-  return [
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'UND_ERR_SOCKET',
-    'EPIPE',
-    'UND_ERR_CONNECT_TIMEOUT',
-  ].includes(code);
-}
+const CONNECT_ERRORS = ['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT'];
+const CONNECTION_ERRORS = [...CONNECT_ERRORS, 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'];
+const logger = new Logger('TrinoClient');
 
 /**
  * One running statement: reads Trino's answers page by page, on demand. Nothing is fetched
@@ -84,12 +100,17 @@ export class TrinoStatement {
 
   /** Follows `nextUri` until the columns (or an error, or the end) have arrived. */
   async waitForColumns(): Promise<TrinoColumn[]> {
+    this.options.signal.throwIfAborted();
     while (!this.columns && this.nextUri) this.accept(await this.fetch());
     return this.columns ?? [];
   }
 
-  /** The next non-empty batch of rows, or undefined at the end. */
+  /**
+   * The next non-empty batch of rows, or undefined at the end. Throws the abort reason once
+   * the statement's signal fired, so a cancelled stream never looks complete.
+   */
   async nextRows(): Promise<unknown[][] | undefined> {
+    this.options.signal.throwIfAborted();
     while (this.pending.length === 0 && this.nextUri) this.accept(await this.fetch());
     return this.pending.shift();
   }
@@ -137,6 +158,16 @@ export class TrinoClient {
     return this.send('GET', uri, options, parser);
   }
 
+  /**
+   * GETs on a `nextUri` are idempotent (the token names the page), so every transient failure
+   * is retried. The POST is retried only when Trino surely did not run it: a refused
+   * connection or a 503; a 502/504 or a reset might come after the statement started.
+   */
+  private retryable(method: 'GET' | 'POST', status: number | undefined, code?: string): boolean {
+    if (status !== undefined) return method === 'GET' ? RETRYABLE.has(status) : status === 503;
+    return (method === 'GET' ? CONNECTION_ERRORS : CONNECT_ERRORS).includes(code ?? '');
+  }
+
   /** Best effort: a cancel that fails leaves Trino to abandon the query on its own. */
   async delete(uri: string): Promise<void> {
     try {
@@ -175,44 +206,37 @@ export class TrinoClient {
     parser: PageParser,
     body?: string,
   ): Promise<QueryResults> {
-    let lastProblem = 'no answer';
+    let problem = 'no answer';
     for (let attempt = 0; attempt <= RETRIES; attempt++) {
-      if (attempt > 0)
+      if (attempt > 0) {
         await sleep(FIRST_BACKOFF_MS * 2 ** (attempt - 1), undefined, { signal: options.signal });
+      }
+      let res: Dispatcher.ResponseData;
       try {
-        const res = await request(uri, {
+        const headers = this.headers(options);
+        res = await request(uri, {
           method,
           body,
-          headers: this.headers(options),
+          headers,
           dispatcher: this.agent,
           signal: options.signal,
         });
-        if (res.statusCode === 200) return parser.parse(await res.body.text());
-        const text = await res.body.text();
-        lastProblem = `HTTP ${res.statusCode}`;
-        if (
-          res.statusCode >= 400 &&
-          res.statusCode < 500 &&
-          res.statusCode !== 401 &&
-          res.statusCode !== 403
-        ) {
-          // Trino refused the request itself (e.g. a malformed catalog name): the caller's problem.
-          throw new TrinoQueryError(
-            {
-              message: text.trim().slice(0, 500),
-              errorName: 'INVALID_REQUEST',
-              errorType: 'USER_ERROR',
-            },
-            '',
-          );
-        }
-        if (!RETRYABLE.has(res.statusCode))
-          throw new TrinoUnavailableError(`Trino answered ${lastProblem}: ${text.slice(0, 200)}`);
       } catch (e) {
-        if (options.signal.aborted || !isConnectionError(e)) throw e;
-        lastProblem = (e as Error).message;
+        const code = (e as { code?: string }).code;
+        if (options.signal.aborted) throw e;
+        if (code === 'UND_ERR_INVALID_ARG') throw unsendable();
+        if (!this.retryable(method, undefined, code)) break;
+        problem = code ?? String(e);
+        continue;
       }
+      const text = await res.body.text();
+      if (res.statusCode === 200) return parser.parse(text);
+      problem = `HTTP ${res.statusCode}: ${text.slice(0, 200)}`;
+      if (refusedByTrino(res.statusCode)) throw rejected(text);
+      if (!this.retryable(method, res.statusCode)) break;
     }
-    throw new TrinoUnavailableError(`Trino is unreachable (${lastProblem})`);
+    // The detail stays in the log: clients should not learn the cluster's addresses.
+    logger.warn(`${method} ${uri} failed: ${problem}`);
+    throw new TrinoUnavailableError('Trino is unavailable');
   }
 }

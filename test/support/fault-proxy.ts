@@ -17,6 +17,7 @@ export class FaultProxy {
   statementRequests = 0;
   private failures: number[] = [];
   private stallMs = 0;
+  private stallAny = false;
   private server?: Server;
   url = '';
 
@@ -41,6 +42,13 @@ export class FaultProxy {
   /** The next statement GET that carries rows is held for `ms` before it is delivered. */
   stallNextPage(ms: number): void {
     this.stallMs = ms;
+    this.stallAny = false;
+  }
+
+  /** The next statement GET, whatever it carries, is held for `ms` (Trino seems queued). */
+  stallNextAnswer(ms: number): void {
+    this.stallMs = ms;
+    this.stallAny = true;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -55,7 +63,7 @@ export class FaultProxy {
     const body = await readAll(req);
     const upstream = await forward(this.target, req, body);
     let text = upstream.body.split(this.target).join(this.url);
-    if (this.stallMs > 0 && text.includes('"data":[')) {
+    if (this.stallMs > 0 && req.method === 'GET' && (this.stallAny || text.includes('"data":['))) {
       const ms = this.stallMs;
       this.stallMs = 0;
       await new Promise((r) => setTimeout(r, ms));
