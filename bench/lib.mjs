@@ -5,6 +5,17 @@ import { readFileSync } from 'node:fs';
  * Counts occurrences of a byte pattern in a stream of chunks, including matches that straddle
  * chunk boundaries (the last pattern.length-1 bytes of each chunk are carried over).
  */
+/** Every reader, in the order tables and charts show them (the baseline first). */
+export const READERS = [
+  'limit',
+  'trino-cli',
+  'trino-client',
+  'python-trino',
+  'svc-csv',
+  'svc-json',
+  'svc-sse',
+];
+
 export class PatternCounter {
   constructor(pattern) {
     this.pattern = Buffer.from(pattern);

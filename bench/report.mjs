@@ -3,17 +3,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmtNum, fmtSi } from './lib.mjs';
+import { READERS, fmtNum, fmtSi } from './lib.mjs';
 
-const READER_ORDER = [
-  'limit',
-  'trino-cli',
-  'trino-client',
-  'python-trino',
-  'svc-csv',
-  'svc-json',
-  'svc-sse',
-];
+const READER_ORDER = READERS;
+/** Both charts share one frame: size and margins (left, right, top, bottom). */
+const FRAME = { W: 760, H: 420, L: 80, R: 170, T: 50, B: 60 };
 const COLORS = {
   limit: '#4c4c4c',
   'trino-cli': '#8c6d31',
@@ -111,12 +105,7 @@ export function throughputSvg(doc) {
   const readers = READER_ORDER.filter((r) =>
     doc.summary.some((g) => g.reader === r && groups.includes(g.workload)),
   );
-  const W = 760,
-    H = 420,
-    L = 80,
-    R = 170,
-    T = 50,
-    B = 60;
+  const { W, H, L, R, T, B } = FRAME;
   const pw = W - L - R,
     ph = H - T - B;
   const cells = groups.flatMap((w) =>
@@ -198,12 +187,7 @@ export function memorySvg(doc) {
     before: pts(r, 'svcRssBeforeMiB'),
   }));
   const all = series.flatMap((s) => [...s.peak, ...s.before]);
-  const W = 760,
-    H = 420,
-    L = 80,
-    R = 170,
-    T = 50,
-    B = 60;
+  const { W, H, L, R, T, B } = FRAME;
   const pw = W - L - R,
     ph = H - T - B;
   const xs = all.map((p) => p.x).filter((v) => v > 0);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { localDate, median, procCpuSeconds, startRssSampler, stats, mib } from './lib.mjs';
+import { READERS, localDate, median, procCpuSeconds, startRssSampler, stats, mib } from './lib.mjs';
 import { writeReports } from './report.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -37,15 +37,7 @@ const ALL_WORKLOADS = [
   { name: 'orders', sql: 'SELECT * FROM tpch.sf1.orders' },
   { name: 'lineitem', sql: 'SELECT * FROM tpch.sf1.lineitem' },
 ];
-const ALL_READERS = [
-  'limit',
-  'trino-cli',
-  'trino-client',
-  'python-trino',
-  'svc-csv',
-  'svc-json',
-  'svc-sse',
-];
+const ALL_READERS = READERS;
 const SVC_READERS = new Set(['svc-csv', 'svc-json', 'svc-sse']);
 
 const config = {

@@ -100,4 +100,26 @@ describe('faults between the service and Trino (through a FAKE fault proxy)', ()
       await limited.close();
     }
   });
+
+  it('keeps a stalled query alive in Trino with heartbeats that repeat the last page, losing no row', async () => {
+    const beating = await startApp({ TRINO_URL: proxy.url, TRINO_HEARTBEAT_SECONDS: '1' });
+    try {
+      const res = await fetch(`${beating.url}/query/download/csv`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...ALICE },
+        body: JSON.stringify({ sql: 'SELECT orderkey, comment FROM tpch.sf1.orders' }),
+      });
+      await new Promise((r) => setTimeout(r, 3000)); // buffers fill, the service stops pulling
+      const from = proxy.statementGets.length;
+      await new Promise((r) => setTimeout(r, 4000));
+      const during = proxy.statementGets.slice(from);
+      // Heartbeats while nobody reads: requests keep coming, all for one page (no advance).
+      expect(during.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(during).size).toBe(1);
+      const text = await res.text();
+      expect(text.split('\r\n').length - 2).toBe(1_500_000);
+    } finally {
+      await beating.close();
+    }
+  });
 });

@@ -22,6 +22,7 @@ export interface AppConfig {
     catalog?: string;
     schema?: string;
     source: string;
+    heartbeatMs: number;
   };
   auth: {
     basicPasswordFile?: string;
@@ -118,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       catalog: dto.TRINO_CATALOG,
       schema: dto.TRINO_SCHEMA,
       source: dto.TRINO_SOURCE,
+      heartbeatMs: dto.TRINO_HEARTBEAT_SECONDS * 1000,
     },
     auth,
     query: {

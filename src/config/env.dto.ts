@@ -34,6 +34,12 @@ export class EnvDto {
   @IsOptional() @IsString() @IsNotEmpty() TRINO_SCHEMA?: string;
   @IsOptional() @IsString() @IsNotEmpty() TRINO_SOURCE: string = 'trino-stream';
 
+  /**
+   * While a reader is slow, Trino is reminded this often that the query is still wanted
+   * (Trino abandons a query after query.client.timeout, 5 minutes by default).
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(240) TRINO_HEARTBEAT_SECONDS: number = 60;
+
   @IsOptional() @IsString() @IsNotEmpty() AUTH_BASIC_PASSWORD_FILE?: string;
 
   @IsOptional() @IsUrl(URL_OPTIONS) AUTH_IDTOKEN_ISSUER?: string;

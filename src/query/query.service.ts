@@ -183,6 +183,8 @@ export class QueryService {
     letGo: () => void,
   ): OpenQuery {
     const unregister = this.registry.register(statement.id, user, controller);
+    const beatMs = this.config.trino.heartbeatMs;
+    const beat = setInterval(() => void statement.heartbeat(beatMs), beatMs).unref();
     // Any abort (owner's DELETE, drain, client gone) cancels in Trino at once, even while the
     // stream is parked behind a slow reader; the stream then reports why when it resumes.
     const cancelNow = (): void => void statement.cancel();
@@ -192,6 +194,7 @@ export class QueryService {
       if (closed) return;
       closed = true;
       unregister();
+      clearInterval(beat);
       controller.signal.removeEventListener('abort', cancelNow);
       if (!statement.done) await statement.cancel();
       letGo(); // after the cancel, so the shutdown drain waits for the DELETE

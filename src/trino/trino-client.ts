@@ -74,6 +74,10 @@ export class TrinoStatement {
   columns?: TrinoColumn[];
   private pending: unknown[][][] = [];
   private nextUri?: string;
+  /** The last page URI fetched; Trino answers a repeat of it from cache and counts it as a heartbeat. */
+  private lastUri?: string;
+  private lastActivity = Date.now();
+  private fetching = false;
 
   constructor(
     private readonly client: TrinoClient,
@@ -123,8 +127,28 @@ export class TrinoStatement {
     if (uri) await this.client.delete(uri);
   }
 
-  private fetch(): Promise<QueryResults> {
-    return this.client.get(this.nextUri!, this.options, this.parser);
+  /**
+   * Keeps Trino from abandoning a query whose reader is slow: when nothing was fetched for
+   * `idleMs`, repeats the last page request (answered from Trino's cache, not advancing the
+   * result) so the query's heartbeat stays fresh without buffering another page here.
+   */
+  async heartbeat(idleMs: number): Promise<void> {
+    if (this.done || this.fetching || !this.lastUri || Date.now() - this.lastActivity < idleMs)
+      return;
+    this.lastActivity = Date.now();
+    await this.client.touch(this.lastUri, this.options);
+  }
+
+  private async fetch(): Promise<QueryResults> {
+    const uri = this.nextUri!;
+    this.fetching = true;
+    try {
+      return await this.client.get(uri, this.options, this.parser);
+    } finally {
+      this.fetching = false;
+      this.lastUri = uri;
+      this.lastActivity = Date.now();
+    }
   }
 }
 
@@ -166,6 +190,20 @@ export class TrinoClient {
   private retryable(method: 'GET' | 'POST', status: number | undefined, code?: string): boolean {
     if (status !== undefined) return method === 'GET' ? RETRYABLE.has(status) : status === 503;
     return (method === 'GET' ? CONNECTION_ERRORS : CONNECT_ERRORS).includes(code ?? '');
+  }
+
+  /** Repeats a page request and discards the answer (a heartbeat); failures are ignored. */
+  async touch(uri: string, options: StatementOptions): Promise<void> {
+    try {
+      const res = await request(uri, {
+        headers: this.headers(options),
+        dispatcher: this.agent,
+        signal: options.signal,
+      });
+      await res.body.dump();
+    } catch {
+      // the next real fetch will report any problem
+    }
   }
 
   /** Best effort: a cancel that fails leaves Trino to abandon the query on its own. */

@@ -15,6 +15,8 @@ import type { AddressInfo } from 'node:net';
 export class FaultProxy {
   /** Statement requests (POST /v1/statement and GET nextUri) seen so far. */
   statementRequests = 0;
+  /** Paths of the statement GETs, in order. */
+  readonly statementGets: string[] = [];
   private failures: number[] = [];
   private stallMs = 0;
   private stallAny = false;
@@ -54,6 +56,7 @@ export class FaultProxy {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const isStatement = req.url?.startsWith('/v1/statement') ?? false;
     if (isStatement) this.statementRequests++;
+    if (isStatement && req.method === 'GET') this.statementGets.push(req.url ?? '');
     if (isStatement && req.method === 'GET' && this.failures.length > 0) {
       res
         .writeHead(this.failures.shift()!, { 'content-type': 'text/plain' })
