@@ -157,12 +157,7 @@ describe('queries nobody reads are cancelled in Trino', () => {
     ['/query/download/json', '},{'],
   ])('a client that disconnects after a few rows on %s', async (path, rowSeparator) => {
     const controller = new AbortController();
-    const res = await fetch(`${svc.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...ALICE },
-      body: JSON.stringify({ sql: BIG }),
-      signal: controller.signal,
-    });
+    const res = await post(`${svc.url}${path}`, { sql: BIG }, ALICE, controller.signal);
     const queryId = res.headers.get('x-query-id')!;
     const reader = res.body!.getReader();
     expect(await readUntil(reader, rowSeparator, 20)).toContain('orderkey');
@@ -198,12 +193,7 @@ describe('queries nobody reads are cancelled in Trino', () => {
 
   it('DELETE /query/{id} cancels the caller own query, 403 for another user, 404 unknown', async () => {
     const controller = new AbortController();
-    const res = await fetch(`${svc.url}/query`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...ALICE },
-      body: JSON.stringify({ sql: BIG }),
-      signal: controller.signal,
-    });
+    const res = await post(`${svc.url}/query`, { sql: BIG }, ALICE, controller.signal);
     const queryId = res.headers.get('x-query-id')!;
     const reader = res.body!.getReader();
     await readUntil(reader, '"type":"row"', 3);

@@ -47,12 +47,12 @@ describe('faults between the service and Trino (through a FAKE fault proxy)', ()
 
   it('does not poll Trino faster than a reader that reads nothing', async () => {
     const controller = new AbortController();
-    const res = await fetch(`${svc.url}/query/download/csv`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...ALICE },
-      body: JSON.stringify({ sql: 'SELECT * FROM tpch.sf1.lineitem' }),
-      signal: controller.signal,
-    });
+    const res = await post(
+      `${svc.url}/query/download/csv`,
+      { sql: 'SELECT * FROM tpch.sf1.lineitem' },
+      ALICE,
+      controller.signal,
+    );
     const queryId = res.headers.get('x-query-id')!;
     // With no one reading, the kernel's socket buffers (a few MB on loopback) and the
     // stream's 64 KiB fill up first; after that the service must stop pulling pages.

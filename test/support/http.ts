@@ -1,13 +1,15 @@
-/** A JSON POST with auth headers, returning the raw fetch Response. */
+/** A JSON POST with auth headers, returning the raw fetch Response (abortable by `signal`). */
 export function post(
   url: string,
   body: unknown,
   headers: Record<string, string> = {},
+  signal?: AbortSignal,
 ): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal,
   });
 }
 
