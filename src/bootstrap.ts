@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
@@ -47,6 +47,24 @@ function requestIds(req: Request, res: Response, next: NextFunction): void {
     typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID(),
   );
   next();
+}
+
+/**
+ * A documented path asked with an undocumented method is a 405 that lists the allowed ones,
+ * not a 404: the OpenAPI document is the source of truth for both.
+ */
+function methodNotAllowed(document: OpenAPIObject) {
+  const routes = Object.entries(document.paths).map(([path, item]) => ({
+    pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+    methods: Object.keys(item).map((m) => m.toUpperCase()),
+  }));
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const route = routes.find((r) => r.pattern.test(req.path));
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    if (!route || method === 'OPTIONS' || route.methods.includes(method)) return next();
+    res.setHeader('Allow', route.methods.join(', '));
+    res.status(405).json(errorBody(405, `${req.method} is not allowed on ${req.path}`));
+  };
 }
 
 /** While draining, only the probes answer; everything else is told to go elsewhere. */
@@ -100,6 +118,7 @@ export async function createApp(
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new AllExceptionsFilter());
   const document = buildOpenApi(app);
+  app.use(methodNotAllowed(document));
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',

@@ -36,16 +36,24 @@ describe('health against the real Trino', () => {
     expect((await fetch(`${svc.url}/health/live`)).status).toBe(200);
   });
 
-  it.each([
-    ['GET', '/no/such/route'],
-    ['POST', '/'],
-    ['GET', '/query'],
-    ['PUT', '/health'],
-  ])('%s %s is a JSON 404, never an HTML page', async (method, path) => {
-    const res = await fetch(`${svc.url}${path}`, { method });
+  it('an unknown route is a JSON 404, never an HTML page', async () => {
+    const res = await fetch(`${svc.url}/no/such/route`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toContain('application/json');
     expect(await res.json()).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+
+  it.each([
+    ['POST', '/', 'GET'],
+    ['GET', '/query', 'POST'],
+    ['PUT', '/health', 'GET'],
+    ['PATCH', '/me', 'GET'],
+    ['GET', '/query/20261129_000000_00000_abcde', 'DELETE'],
+  ])('%s %s is a JSON 405 with Allow: %s', async (method, path, allow) => {
+    const res = await fetch(`${svc.url}${path}`, { method });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe(allow);
+    expect(await res.json()).toMatchObject({ statusCode: 405, error: 'Method Not Allowed' });
   });
 
   it('serves Swagger UI and the OpenAPI document', async () => {

@@ -57,5 +57,9 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       }
     }
   }
+  // Request bodies reject unknown fields (the validation pipe forbids them); say so.
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+    if (name.endsWith('RequestDto') && 'properties' in schema) schema.additionalProperties = false;
+  }
   return sortKeys(document) as OpenAPIObject;
 }

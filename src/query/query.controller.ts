@@ -11,11 +11,11 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
   ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
-  ApiProduces,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -24,7 +24,7 @@ import { Authenticated, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorResponseDto, QueryErrorResponseDto } from '../common/error-response.dto';
 import { DownloadRequestDto, QueryRequestDto } from './dto/query-request.dto';
-import { QueryDocumentDto, SSE_EVENTS } from './dto/query-response.dto';
+import { QueryDocumentDto, SSE_EVENTS, SSE_EVENT_SCHEMA } from './dto/query-response.dto';
 import { QueryService, type RequestContext, type StreamResponse } from './query.service';
 import { ApiQueryErrors } from './query-errors.decorator';
 
@@ -60,10 +60,9 @@ export class QueryController {
   /** Runs one SQL statement and streams the rows as Server-Sent Events. */
   @Post()
   @HttpCode(200)
-  @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description: SSE_EVENTS,
-    content: { 'text/event-stream': { schema: { type: 'string' } } },
+    content: { 'text/event-stream': { schema: SSE_EVENT_SCHEMA } },
   })
   @ApiQueryErrors(false)
   async query(
@@ -78,7 +77,6 @@ export class QueryController {
   /** Runs one SQL statement and streams the result as a CSV file. */
   @Post('download/csv')
   @HttpCode(200)
-  @ApiProduces('text/csv')
   @ApiOkResponse({
     description:
       'RFC 4180 CSV with a header row; an aborted transfer means the query failed midway.',
@@ -97,7 +95,6 @@ export class QueryController {
   /** Runs one SQL statement and streams the result as a JSON document. */
   @Post('download/json')
   @HttpCode(200)
-  @ApiProduces('application/json')
   @ApiOkResponse({
     description: 'The result document, written progressively.',
     content: { 'application/json': { schema: { $ref: getSchemaPath(QueryDocumentDto) } } },
@@ -116,7 +113,8 @@ export class QueryController {
   @Delete(':queryId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Cancelled; its stream ends with an error saying so.' })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({ description: "Another user's query", type: ErrorResponseDto })
+  @ApiNotFoundResponse({ description: 'No such query running here', type: ErrorResponseDto })
   cancel(@CurrentPrincipal() principal: Principal, @Param('queryId') queryId: string): void {
     this.queries.cancel(queryId, principal);
   }

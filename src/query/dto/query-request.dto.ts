@@ -1,5 +1,14 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 /** Trims the SQL and drops one trailing `;`, so `SELECT 1;` is accepted as one statement. */
 const normaliseSql = ({ value }: { value: unknown }): unknown =>
@@ -13,7 +22,9 @@ export class QueryRequestDto {
    */
   @Transform(normaliseSql)
   @IsString()
-  @IsNotEmpty({ message: 'sql must not be empty' })
+  @MinLength(1, { message: 'sql must not be empty' })
+  // The same rule as the published schema: at least one character that is not blank or `;`.
+  @Matches(/[^\s;]/, { message: 'sql must not be empty' })
   sql!: string;
 
   /**
@@ -21,6 +32,7 @@ export class QueryRequestDto {
    * `truncated: true`.
    * @example 100
    */
+  @ApiPropertyOptional({ type: 'integer', format: 'int64' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -30,13 +42,13 @@ export class QueryRequestDto {
   /** Default catalog for unqualified names. @example "tpch" */
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @MinLength(1)
   catalog?: string;
 
   /** Default schema for unqualified names. @example "tiny" */
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @MinLength(1)
   schema?: string;
 }
 

@@ -34,3 +34,18 @@ export const SSE_EVENTS = [
   'A `: keep-alive` comment is sent at least every 15 s while nothing else is.',
   'Failures after the query was submitted (syntax, missing table, permission) arrive as the `error` event, never as an HTTP error.',
 ].join('\n');
+
+/**
+ * One Server-Sent Event as the stream carries it: its `data` line holds one of the JSON
+ * events above (SSE-aware tools such as schemathesis check each event against this).
+ */
+export const SSE_EVENT_SCHEMA = {
+  type: 'object',
+  required: ['data'],
+  properties: {
+    data: {
+      type: 'string',
+      description: 'A JSON object with `type`: metadata, row, complete or error',
+    },
+  },
+};
