@@ -29,7 +29,7 @@ LOG_DIR="$ROOT/bench/tmp"
 mkdir -p "$CACHE" "$RESULTS" "$LOG_DIR"
 
 ensure_deps
-bash scripts/trino/start.sh
+start_owned trino
 
 if [[ ! -s "$CLI_JAR" ]]; then
   echo "bench: fetching trino-cli 476 with Maven"
@@ -51,7 +51,7 @@ stop_service() {
   fi
   service_pid=""
 }
-trap stop_service EXIT
+trap 'stop_service; stop_owned' EXIT
 trap 'exit 130' INT TERM
 
 if http_get "$SERVICE/health" >/dev/null 2>&1; then

@@ -192,29 +192,30 @@ export class TrinoClient {
     return (method === 'GET' ? CONNECTION_ERRORS : CONNECT_ERRORS).includes(code ?? '');
   }
 
-  /** Repeats a page request and discards the answer (a heartbeat); failures are ignored. */
-  async touch(uri: string, options: StatementOptions): Promise<void> {
-    try {
-      const res = await request(uri, {
-        headers: this.headers(options),
-        dispatcher: this.agent,
-        signal: options.signal,
-      });
-      await res.body.dump();
-    } catch {
-      // the next real fetch will report any problem
-    }
+  /** Repeats a page request and discards the answer (a heartbeat). */
+  touch(uri: string, options: StatementOptions): Promise<void> {
+    return this.quietly('GET', uri, this.headers(options), options.signal);
   }
 
   /** Best effort: a cancel that fails leaves Trino to abandon the query on its own. */
-  async delete(uri: string): Promise<void> {
+  delete(uri: string): Promise<void> {
+    return this.quietly(
+      'DELETE',
+      uri,
+      serviceAuthHeader(this.config.trino),
+      AbortSignal.timeout(5000),
+    );
+  }
+
+  /** A request whose answer is discarded and whose failure is ignored: the next real fetch reports problems. */
+  private async quietly(
+    method: 'GET' | 'DELETE',
+    uri: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<void> {
     try {
-      const res = await request(uri, {
-        method: 'DELETE',
-        dispatcher: this.agent,
-        headers: serviceAuthHeader(this.config.trino),
-        signal: AbortSignal.timeout(5000),
-      });
+      const res = await request(uri, { method, headers, dispatcher: this.agent, signal });
       await res.body.dump();
     } catch {
       // nothing more to do

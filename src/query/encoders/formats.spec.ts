@@ -32,6 +32,15 @@ const parseLoose = (text: string): unknown => {
   return parseExact(text);
 };
 
+/** The metadata both the SSE event and the JSON document must carry for `cols`. */
+const EXPECTED_META = [
+  { name: 'id', type: 'bigint' },
+  { name: 'name', type: 'varchar' },
+  { name: 'price', type: 'decimal(10,2)' },
+  { name: 'tags', type: 'array(varchar)' },
+  { name: 'id_2', type: 'integer' },
+];
+
 describe('csvField', () => {
   it.each([
     ['plain', 'abc', 'abc'],
@@ -103,13 +112,7 @@ describe('sse', () => {
     expect(events(text)).toEqual([
       {
         type: 'metadata',
-        columns: [
-          { name: 'id', type: 'bigint' },
-          { name: 'name', type: 'varchar' },
-          { name: 'price', type: 'decimal(10,2)' },
-          { name: 'tags', type: 'array(varchar)' },
-          { name: 'id_2', type: 'integer' },
-        ],
+        columns: EXPECTED_META,
       },
     ]);
   });
@@ -171,13 +174,7 @@ describe('sse', () => {
 
 describe('jsonDoc', () => {
   const metadata = {
-    columns: [
-      { name: 'id', type: 'bigint' },
-      { name: 'name', type: 'varchar' },
-      { name: 'price', type: 'decimal(10,2)' },
-      { name: 'tags', type: 'array(varchar)' },
-      { name: 'id_2', type: 'integer' },
-    ],
+    columns: EXPECTED_META,
     type: 'metadata',
   };
 
