@@ -7,6 +7,9 @@
 #   TRINO_URL                  URL probed for an existing server
 #                              (default http://127.0.0.1:$TRINO_PORT)
 #   TRINO_START_TIMEOUT        seconds to wait for readiness (default 180)
+#   TRINO_RUN_DIR              pid, log, rendered etc/ and data (default .run/trino);
+#                              a second instance (other port) needs its own
+#   TRINO_ETC_TEMPLATE         etc/ template to render (default trino/etc)
 #   JAVA_HOME                  used if it is Java >= 24, else Temurin 25 below
 set -euo pipefail
 
@@ -23,7 +26,8 @@ FALLBACK_JAVA_HOME="/usr/lib/jvm/temurin-25-jdk-amd64"
 MIN_JAVA=24
 
 SERVER_DIR="$ROOT/.cache/trino/trino-server-$TRINO_VERSION"
-RUN_DIR="$ROOT/.run/trino"
+RUN_DIR="${TRINO_RUN_DIR:-$ROOT/.run/trino}"
+ETC_TEMPLATE="${TRINO_ETC_TEMPLATE:-$ROOT/trino/etc}"
 ETC_DIR="$RUN_DIR/etc"
 DATA_DIR="$RUN_DIR/data"
 LOG_FILE="$RUN_DIR/server.log"
@@ -136,7 +140,7 @@ fi
 #    bin/launcher does: cwd = data dir, with etc/ plugin/ secrets-plugin/ links.
 mkdir -p "$RUN_DIR" "$DATA_DIR"
 rm -rf "$ETC_DIR"
-cp -R "$ROOT/trino/etc" "$ETC_DIR"
+cp -R "$ETC_TEMPLATE" "$ETC_DIR"
 sed -i.bak "s#@DATA_DIR@#$DATA_DIR#g" "$ETC_DIR/node.properties"
 sed -i.bak "s#@TRINO_PORT@#$TRINO_PORT#g" "$ETC_DIR/config.properties"
 rm -f "$ETC_DIR"/*.bak

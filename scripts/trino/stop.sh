@@ -3,13 +3,15 @@
 # .run/trino/pid; never anything found by name). TERM, wait, then KILL.
 #
 # Env: TRINO_STOP_TIMEOUT  seconds to wait after TERM before KILL (default 30)
+#      TRINO_RUN_DIR        the instance's run dir (default .run/trino)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
-PID_FILE="$ROOT/.run/trino/pid"
-PORT_FILE="$ROOT/.run/trino/port"
+RUN_DIR="${TRINO_RUN_DIR:-$ROOT/.run/trino}"
+PID_FILE="$RUN_DIR/pid"
+PORT_FILE="$RUN_DIR/port"
 TIMEOUT="${TRINO_STOP_TIMEOUT:-30}"
 
 if [[ ! -f "$PID_FILE" ]]; then
