@@ -1,21 +1,18 @@
-import {
-  BadRequestException,
-  LoggerService,
-  type LogLevel,
-  ValidationError,
-  ValidationPipe,
-} from '@nestjs/common';
+import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter, errorBody } from './common/all-exceptions.filter';
 import type { AppConfig } from './config/app-config';
 import { LifecycleService } from './health/lifecycle.service';
 import { buildOpenApi } from './openapi/openapi';
+import { accessLog } from './observability/access-log';
+import { createJsonLogger, NestJsonLogger, silentLogger } from './observability/json-logger';
 
 /** Flattens class-validator errors into one message that names each field. */
 function validationMessage(errors: ValidationError[], prefix = ''): string[] {
@@ -33,9 +30,6 @@ export const validationPipe = new ValidationPipe({
   transform: true,
   exceptionFactory: (errors) => new BadRequestException(validationMessage(errors).join('; ')),
 });
-
-/** Nest's levels from most to least severe; LOG_LEVEL keeps everything up to the one named. */
-const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -84,20 +78,23 @@ function refuseWhileDraining(lifecycle: LifecycleService) {
 
 /**
  * Builds the fully configured application (used by main, the OpenAPI script and the e2e
- * suites, so all three see the same app). Does not listen.
+ * suites, so all three see the same app). Does not listen. Logs go to `log` (JSON lines on
+ * stdout at LOG_LEVEL by default; `false` for none).
  */
 export async function createApp(
   config: AppConfig,
-  logger?: LoggerService | false,
+  log?: Logger | false,
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const logger = log === false ? silentLogger() : (log ?? createJsonLogger(config.logLevel));
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
     bodyParser: false,
     abortOnError: false,
-    logger: logger ?? LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel as LogLevel) + 1),
+    logger: new NestJsonLogger(logger),
   });
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestIds);
+  app.use(accessLog(logger));
   app.use(refuseWhileDraining(app.get(LifecycleService)));
   // No upgrade-insecure-requests: behind plain HTTP (local, or TLS ended at an ingress) it
   // would make browsers fetch Swagger UI's assets over https and fail.

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { DomainError } from '../common/domain-error';
+import { MetricsService } from '../observability/metrics.service';
 import { AUTH_DECISION, type AuthDecision } from './auth.decorators';
 import { BasicAuthService } from './basic-auth.service';
 import { JwtVerifiers } from './jwt-verifiers';
@@ -36,6 +37,7 @@ export class CompositeAuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly basic: BasicAuthService,
     private readonly jwt: JwtVerifiers,
+    private readonly metrics: MetricsService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -46,17 +48,27 @@ export class CompositeAuthGuard implements CanActivate {
     if (decision === 'public') return true;
     const req = ctx.switchToHttp().getRequest<Request>();
     const method = chooseMethod(req);
-    if (method === undefined) throw this.unauthorized('no credentials', false);
+    if (method === undefined) {
+      this.failed('none', 'NO_CREDENTIALS');
+      throw this.unauthorized('no credentials', false);
+    }
     if (method === 'unsupported' || !this.enabled(method)) {
+      this.failed(method, 'UNSUPPORTED');
       throw this.unauthorized('unsupported or disabled authentication method', false);
     }
     try {
       return (await this.guards[method].canActivate(ctx)) as boolean;
     } catch (e) {
-      if (e instanceof DomainError && e.code !== 'UNAUTHENTICATED') throw e;
+      const known = e instanceof DomainError && e.code !== 'UNAUTHENTICATED';
+      this.failed(method, known ? e.code : 'INVALID');
+      if (known) throw e;
       const message = e instanceof DomainError ? e.message : 'invalid credentials';
       throw this.unauthorized(message, method === 'bearer');
     }
+  }
+
+  private failed(method: string, reason: string): void {
+    this.metrics.authFailures.inc({ method, reason });
   }
 
   private enabled(method: AuthMethod): boolean {

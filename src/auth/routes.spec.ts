@@ -14,6 +14,8 @@ const EXPECTED: Record<string, 'public' | 'authenticated'> = {
   'GET /health': 'public',
   'GET /health/live': 'public',
   'GET /health/ready': 'public',
+  // Scraped by Prometheus inside the cluster; holds no user names, query ids or SQL.
+  'GET /metrics': 'public',
   'GET /me': 'authenticated',
   'POST /query': 'authenticated',
   'POST /query/download/csv': 'authenticated',

@@ -22,7 +22,7 @@ describe('openapi/openapi.json', () => {
     expect(committed).toBe(generated);
   });
 
-  const PUBLIC = ['GET /', 'GET /health', 'GET /health/live', 'GET /health/ready'];
+  const PUBLIC = ['GET /', 'GET /health', 'GET /health/live', 'GET /health/ready', 'GET /metrics'];
   const PROTECTED = [
     'GET /me',
     'POST /query',

@@ -3,6 +3,7 @@ import { DomainError } from '../common/domain-error';
 import { TrinoQueryError, TrinoUnavailableError } from '../trino/trino-client';
 import { ClientGone } from './readable-from';
 import { StreamStopped } from '../common/stream-stopped';
+import type { Outcome } from '../observability/metrics.service';
 
 /** What a failed query reports, in band or as an HTTP error. */
 export interface Failure {
@@ -58,6 +59,20 @@ export function describeFailure(
     errorType: 'INTERNAL_ERROR',
     queryId,
   };
+}
+
+/**
+ * How a query ended, for metrics and the query log: cancelled when its reader left or someone
+ * stopped it, else failed with Trino's error name or the service's error code.
+ */
+export function outcomeOf(e: unknown, signal: AbortSignal): [Outcome, string] {
+  const cause: unknown = signal.aborted ? signal.reason : e;
+  if (cause instanceof ClientGone) return ['cancelled', 'CLIENT_GONE'];
+  if (cause instanceof StreamStopped) return ['cancelled', cause.errorName];
+  if (cause instanceof DomainError) return ['failed', cause.code];
+  if (cause instanceof TrinoQueryError) return ['failed', cause.error.errorName ?? 'QUERY_FAILED'];
+  if (cause instanceof TrinoUnavailableError) return ['failed', 'TRINO_UNAVAILABLE'];
+  return ['failed', 'INTERNAL_ERROR'];
 }
 
 /** The HTTP error for a query that failed before the response head was sent. */

@@ -1,27 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { LifecycleService } from '../health/lifecycle.service';
 import type { Principal } from '../auth/principal';
+import { LOG } from '../observability/log.token';
+import { MetricsService, type Endpoint } from '../observability/metrics.service';
+import { QueryRun } from '../observability/query-run';
 import { TrinoClient, TrinoStatement, TrinoUnavailableError } from '../trino/trino-client';
-import type { DownloadRequestDto, QueryRequestDto } from './dto/query-request.dto';
+import type { DownloadRequestDto, QueryBaseDto, QueryRequestDto } from './dto/query-request.dto';
 import { compileColumns, type ResultColumns } from './encoders/columns';
-import { csv } from './encoders/csv-encoder';
-import { jsonDoc } from './encoders/json-encoder';
 import { sse } from './encoders/sse-encoder';
-import { describeFailure, httpFailure } from './query-failure';
+import { httpFailure, outcomeOf } from './query-failure';
 import { QueryRegistry } from './query-registry.service';
+import { csvBody, jsonBody, metered, sseEvents, type OpenQuery } from './query-streams';
 import { ClientGone, readableFrom, withKeepAlive } from './readable-from';
-
-/** A query under way: its statement, its abort switch, and how to let go of everything. */
-interface OpenQuery {
-  statement: TrinoStatement;
-  controller: AbortController;
-  size?: number;
-  /** Cancels the query in Trino if it still runs, and frees the user's slot. Idempotent. */
-  close: () => Promise<void>;
-}
 
 /** What the controller knows about the HTTP request a query belongs to. */
 export interface RequestContext {
@@ -36,30 +30,7 @@ export interface StreamResponse {
   body: Readable;
 }
 
-/** How many rows went out and whether more existed, filled in as a stream runs. */
-interface Tally {
-  rowCount: number;
-  truncated: boolean;
-}
-
-/** Yields row batches up to `size`; on reaching it, looks one batch ahead to tell truncation. */
-async function* limited(q: OpenQuery, tally: Tally): AsyncGenerator<unknown[][]> {
-  for (;;) {
-    const rows = await q.statement.nextRows();
-    if (!rows) return;
-    const room = q.size === undefined ? rows.length : q.size - tally.rowCount;
-    tally.rowCount += Math.min(room, rows.length);
-    yield rows.length > room ? rows.slice(0, room) : rows;
-    if (rows.length > room) tally.truncated = true;
-    if (tally.truncated) return;
-    if (q.size !== undefined && tally.rowCount === q.size) {
-      tally.truncated = (await q.statement.nextRows()) !== undefined;
-      return;
-    }
-  }
-}
-
-/** Orchestrates a query: limits, submission, first answer, and one generator per format. */
+/** Orchestrates a query: limits, submission, first answer, and one body per format. */
 @Injectable()
 export class QueryService {
   constructor(
@@ -67,6 +38,8 @@ export class QueryService {
     private readonly trino: TrinoClient,
     private readonly registry: QueryRegistry,
     private readonly lifecycle: LifecycleService,
+    private readonly metrics: MetricsService,
+    @Inject(LOG) private readonly log: Logger,
   ) {}
 
   /** `POST /query`: every failure after submission is an `error` event of a 200 stream. */
@@ -75,8 +48,12 @@ export class QueryService {
     dto: QueryRequestDto,
     ctx: RequestContext,
   ): Promise<StreamResponse> {
-    const q = await this.open(principal, dto, ctx);
-    const events = withKeepAlive(this.sseEvents(q), this.config.query.keepAliveMs, sse.keepAlive);
+    const q = await this.open(principal, dto, ctx, 'sse');
+    const events = withKeepAlive(
+      sseEvents(q, dto.progress === true),
+      this.config.query.keepAliveMs,
+      sse.keepAlive,
+    );
     return {
       headers: {
         'Content-Type': 'text/event-stream; charset=utf-8',
@@ -84,7 +61,7 @@ export class QueryService {
         'X-Accel-Buffering': 'no',
         'X-Query-Id': q.statement.id,
       },
-      body: readableFrom(events, q.controller, q.close),
+      body: readableFrom(metered(events, q.run), q.controller, q.close),
     };
   }
 
@@ -95,15 +72,16 @@ export class QueryService {
     format: 'csv' | 'json',
     ctx: RequestContext,
   ): Promise<StreamResponse> {
-    const q = await this.open(principal, dto, ctx);
+    const q = await this.open(principal, dto, ctx, format);
     let cols: ResultColumns;
     try {
       cols = compileColumns(await q.statement.waitForColumns());
     } catch (e) {
+      q.run.end(...outcomeOf(e, q.controller.signal));
       await q.close();
       throw httpFailure(e, q.controller.signal, q.statement.id);
     }
-    const events = format === 'csv' ? this.csvBody(q, cols) : this.jsonBody(q, cols);
+    const events = format === 'csv' ? csvBody(q, cols) : jsonBody(q, cols);
     const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8';
     return {
       headers: {
@@ -112,7 +90,7 @@ export class QueryService {
         'Cache-Control': 'no-store',
         'X-Query-Id': q.statement.id,
       },
-      body: readableFrom(events, q.controller, q.close),
+      body: readableFrom(metered(events, q.run), q.controller, q.close),
     };
   }
 
@@ -120,11 +98,30 @@ export class QueryService {
     this.registry.cancel(queryId, principal.user);
   }
 
-  /** Checks the limits, takes a slot and submits; everything taken is given back on failure. */
+  /** Starts the query's account, then opens it; a refusal ends the account as failed. */
   private async open(
     principal: Principal,
-    dto: QueryRequestDto,
+    dto: QueryBaseDto,
     ctx: RequestContext,
+    endpoint: Endpoint,
+  ): Promise<OpenQuery> {
+    const telemetry = { metrics: this.metrics, log: this.log };
+    const run = new QueryRun(telemetry, endpoint, principal, ctx.requestId);
+    try {
+      return await this.submit(principal, dto, ctx, run);
+    } catch (e) {
+      if (ctx.clientSignal.aborted) run.end('cancelled', 'CLIENT_GONE');
+      else run.end(...outcomeOf(e, ctx.clientSignal));
+      throw e;
+    }
+  }
+
+  /** Checks the limits, takes a slot and submits; everything taken is given back on failure. */
+  private async submit(
+    principal: Principal,
+    dto: QueryBaseDto,
+    ctx: RequestContext,
+    run: QueryRun,
   ): Promise<OpenQuery> {
     if (this.lifecycle.isShuttingDown) {
       throw new DomainError(
@@ -159,7 +156,8 @@ export class QueryService {
         traceToken: ctx.requestId,
       };
       const statement = await this.trino.submit(dto.sql, { ...options, signal: controller.signal });
-      return this.opened(statement, principal.user, controller, dto.size, letGo);
+      run.queryId = statement.id;
+      return this.opened(statement, principal.user, controller, dto.size, run, letGo);
     } catch (e) {
       letGo();
       if (e instanceof TrinoUnavailableError) {
@@ -180,6 +178,7 @@ export class QueryService {
     user: string,
     controller: AbortController,
     size: number | undefined,
+    run: QueryRun,
     letGo: () => void,
   ): OpenQuery {
     const unregister = this.registry.register(statement.id, user, controller);
@@ -193,56 +192,14 @@ export class QueryService {
     const close = async (): Promise<void> => {
       if (closed) return;
       closed = true;
+      // A stream that never got to say how it ended lost its reader before the first read.
+      run.end('cancelled', 'CLIENT_GONE');
       unregister();
       clearInterval(beat);
       controller.signal.removeEventListener('abort', cancelNow);
       if (!statement.done) await statement.cancel();
       letGo(); // after the cancel, so the shutdown drain waits for the DELETE
     };
-    return { statement, controller, size, close };
-  }
-
-  private async *sseEvents(q: OpenQuery): AsyncGenerator<string> {
-    const tally: Tally = { rowCount: 0, truncated: false };
-    try {
-      const cols = compileColumns(await q.statement.waitForColumns());
-      yield sse.metadata(cols);
-      for await (const rows of limited(q, tally)) yield sse.rows(cols, rows);
-      yield sse.complete(tally.rowCount, tally.truncated, q.statement.id);
-    } catch (e) {
-      const failure = describeFailure(e, q.controller.signal, q.statement.id);
-      if (failure) yield sse.error(failure);
-    } finally {
-      await q.close();
-    }
-  }
-
-  private async *jsonBody(q: OpenQuery, cols: ResultColumns): AsyncGenerator<string> {
-    const tally: Tally = { rowCount: 0, truncated: false };
-    try {
-      yield jsonDoc.head(cols);
-      let first = true;
-      for await (const rows of limited(q, tally)) {
-        yield jsonDoc.rows(cols, rows, first);
-        first = false;
-      }
-      yield jsonDoc.end(tally.truncated);
-    } catch (e) {
-      const failure = describeFailure(e, q.controller.signal, q.statement.id);
-      if (failure) yield jsonDoc.failed(failure.message);
-    } finally {
-      await q.close();
-    }
-  }
-
-  /** A CSV cannot say it failed, so a failure after the head aborts the transfer instead. */
-  private async *csvBody(q: OpenQuery, cols: ResultColumns): AsyncGenerator<string> {
-    const tally: Tally = { rowCount: 0, truncated: false };
-    try {
-      yield csv.header(cols);
-      for await (const rows of limited(q, tally)) yield csv.rows(cols, rows);
-    } finally {
-      await q.close();
-    }
+    return { statement, controller, run, size, close };
   }
 }

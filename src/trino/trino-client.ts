@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PageParser } from './page-parser';
 import { serviceAuthHeader } from './trino-http';
 import { TRINO_AGENT } from './trino.tokens';
-import type { QueryResults, TrinoColumn, TrinoError } from './trino-types';
+import type { QueryResults, QueryStats, TrinoColumn, TrinoError } from './trino-types';
 
 /** Retries of one request on 502/503/504 or a refused connection, with doubling backoff. */
 const RETRIES = 6;
@@ -72,6 +72,8 @@ const logger = new Logger('TrinoClient');
  */
 export class TrinoStatement {
   columns?: TrinoColumn[];
+  /** Trino's latest statistics for the query (state, processed rows and bytes, progress). */
+  stats?: QueryStats;
   private pending: unknown[][][] = [];
   private nextUri?: string;
   /** The last page URI fetched; Trino answers a repeat of it from cache and counts it as a heartbeat. */
@@ -95,6 +97,7 @@ export class TrinoStatement {
   accept(page: QueryResults): void {
     this.nextUri = page.nextUri;
     if (page.columns && !this.columns) this.columns = page.columns;
+    if (page.stats) this.stats = page.stats;
     if (page.data && page.data.length > 0) this.pending.push(page.data);
     if (page.error) {
       this.nextUri = undefined;
@@ -116,6 +119,20 @@ export class TrinoStatement {
   async nextRows(): Promise<unknown[][] | undefined> {
     this.options.signal.throwIfAborted();
     while (this.pending.length === 0 && this.nextUri) this.accept(await this.fetch());
+    return this.pending.shift();
+  }
+
+  /**
+   * Fetches one more page into the statement (nothing at the end), for callers that act
+   * between pages; `takeRows` then hands out what it brought.
+   */
+  async fetchPage(): Promise<void> {
+    this.options.signal.throwIfAborted();
+    if (this.nextUri) this.accept(await this.fetch());
+  }
+
+  /** The next batch already fetched, if any; never fetches. */
+  takeRows(): unknown[][] | undefined {
     return this.pending.shift();
   }
 

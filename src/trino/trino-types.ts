@@ -26,18 +26,23 @@ export interface TrinoError {
   errorCode?: number;
 }
 
+/** The part of Trino's `stats` the service passes on as progress. */
+export interface QueryStats {
+  state?: string;
+  queued?: boolean;
+  processedRows?: number;
+  processedBytes?: number;
+  /** Only present when Trino can estimate it (not for every query shape). */
+  progressPercentage?: number;
+}
+
 export interface QueryResults {
   id: string;
   nextUri?: string;
   partialCancelUri?: string;
   columns?: TrinoColumn[];
   data?: unknown[][];
-  stats?: {
-    state?: string;
-    processedRows?: number;
-    processedBytes?: number;
-    progressPercentage?: number;
-  };
+  stats?: QueryStats;
   error?: TrinoError;
 }
 

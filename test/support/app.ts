@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/app-config';
 import { BASE_ENV } from './env';
@@ -10,12 +11,16 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Starts the real app on a free loopback port, with BASE_ENV plus `overrides`. */
+/**
+ * Starts the real app on a free loopback port, with BASE_ENV plus `overrides`; its logs go to
+ * `log` (see support/logs.ts) or nowhere.
+ */
 export async function startApp(
   overrides: Record<string, string | undefined> = {},
+  log: Logger | false = false,
 ): Promise<RunningApp> {
   const env = { ...BASE_ENV, ...overrides };
-  const app = await createApp(loadConfig(env), false);
+  const app = await createApp(loadConfig(env), log);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, app, close: () => app.close() };

@@ -1,13 +1,22 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 /** Trims the SQL and drops one trailing `;`, so `SELECT 1;` is accepted as one statement. */
 const normaliseSql = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim().replace(/;\s*$/, '').trim() : value;
 
-/** `POST /query`: one SQL statement and optional limits. */
-export class QueryRequestDto {
+/** What every query endpoint takes: one SQL statement and optional limits. */
+export class QueryBaseDto {
   /**
    * One SQL statement; a trailing `;` is tolerated.
    * @example "SELECT * FROM tpch.tiny.nation"
@@ -44,8 +53,21 @@ export class QueryRequestDto {
   schema?: string;
 }
 
+/** `POST /query`: a query, and whether to report Trino's progress while it runs. */
+export class QueryRequestDto extends QueryBaseDto {
+  /**
+   * Adds `progress` events (Trino's state, processed rows and bytes, and the percentage when
+   * Trino knows it) at most four times a second, before the first row and between pages.
+   * Off by default, so existing clients see only the documented events.
+   * @example false
+   */
+  @IsOptional()
+  @IsBoolean()
+  progress?: boolean;
+}
+
 /** `POST /query/download/{csv,json}`: a query plus the download's file name. */
-export class DownloadRequestDto extends QueryRequestDto {
+export class DownloadRequestDto extends QueryBaseDto {
   /**
    * File name without extension.
    * @example "nations"

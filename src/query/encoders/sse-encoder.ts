@@ -1,3 +1,4 @@
+import type { Progress } from '../batches';
 import { rowObject, type ResultColumns } from './columns';
 
 /** Server-Sent Events framing: one `data:` line per JSON event, then a blank line. */
@@ -21,6 +22,8 @@ export const sse = {
     queryId?: string;
   }): string =>
     `data: ${JSON.stringify({ type: 'error', error: e.message, errorName: e.errorName, errorType: e.errorType, queryId: e.queryId })}\n\n`,
+
+  progress: (p: Progress): string => `data: ${JSON.stringify({ type: 'progress', ...p })}\n\n`,
 
   /** A comment line: proxies see traffic, EventSource ignores it. */
   keepAlive: ': keep-alive\n\n',
