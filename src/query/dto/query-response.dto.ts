@@ -30,7 +30,8 @@ export const SSE_EVENTS = [
   '- `{"type":"metadata","columns":[{"name","type"}]}` first;',
   '- `{"type":"row","data":{<column>: <value>}}` per row;',
   '- `{"type":"complete","rowCount":N,"truncated":bool,"queryId"}` at the end;',
-  '- `{"type":"error","error","errorName","errorType","queryId"}` ends a failed stream (no `complete` follows).',
+  '- `{"type":"error","error","errorName","errorType","queryId"}` ends a failed stream (no `complete` follows);',
+  '- only when the request says `"progress": true`: `{"type":"progress","state","processedRows","processedBytes","progressPercentage"?}` before the first row and between pages, at most four a second.',
   'A `: keep-alive` comment is sent at least every 15 s while nothing else is.',
   'Failures after the query was submitted (syntax, missing table, permission) arrive as the `error` event, never as an HTTP error.',
 ].join('\n');
@@ -45,7 +46,8 @@ export const SSE_EVENT_SCHEMA = {
   properties: {
     data: {
       type: 'string',
-      description: 'A JSON object with `type`: metadata, row, complete or error',
+      description:
+        'A JSON object with `type`: metadata, row, complete, error, or (on request) progress',
     },
   },
 };
