@@ -134,3 +134,28 @@ stop_owned() {
   local svc
   for svc in "${STARTED[@]}"; do bash "scripts/$svc/stop.sh" || true; done
 }
+
+# start_owned_bg SERVICE: start_owned in the background (output in .run/SERVICE-start.log), so a
+# slow start overlaps other work; wait_owned SERVICE waits for it and fails with its log. The
+# service counts as ours at once unless its own live pid was already there, so stop_owned
+# stops it even when the run ends mid-start.
+declare -A BG_JOBS=()
+start_owned_bg() {
+  local svc="$1"
+  mkdir -p .run
+  if ! { [[ -f ".run/$svc/pid" ]] && kill -0 "$(cat ".run/$svc/pid")" 2>/dev/null; }; then
+    STARTED+=("$svc")
+  fi
+  bash "scripts/$svc/start.sh" >".run/$svc-start.log" 2>&1 &
+  BG_JOBS[$svc]=$!
+}
+
+wait_owned() {
+  local svc="$1"
+  if ! wait "${BG_JOBS[$svc]}"; then
+    cat ".run/$svc-start.log" >&2
+    echo "$svc failed to start (log above: .run/$svc-start.log)" >&2
+    return 1
+  fi
+  cat ".run/$svc-start.log"
+}
