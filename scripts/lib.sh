@@ -3,18 +3,34 @@
 #   # shellcheck source=scripts/lib.sh
 #   source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
+# Optional env for both helpers, for a Trino behind HTTPS and a password:
+#   HTTP_CA_FILE     PEM file of the CA to trust (curl --cacert; node: NODE_EXTRA_CA_CERTS)
+#   HTTP_BASIC_USER  user:password sent as HTTP Basic
+http_tls_args() {
+  [[ -n "${HTTP_CA_FILE:-}" ]] && printf '%s\n' --cacert "$HTTP_CA_FILE"
+  [[ -n "${HTTP_BASIC_USER:-}" ]] && printf '%s\n' -u "$HTTP_BASIC_USER"
+  return 0
+}
+http_node_auth() {
+  [[ -n "${HTTP_BASIC_USER:-}" ]] && printf 'Basic %s' "$(printf '%s' "$HTTP_BASIC_USER" | base64 -w0)"
+  return 0
+}
+
 # http_get URL
 # Prints the response body to stdout. Fails (non-zero) on connection errors
 # and on HTTP status >= 400. Uses curl when available, else node (>= 18).
 http_get() {
   local url="$1"
   if command -v curl >/dev/null 2>&1; then
-    curl -fsS --max-time 5 "$url" 2>/dev/null
+    local extra=()
+    mapfile -t extra < <(http_tls_args)
+    curl -fsS --max-time 5 "${extra[@]}" "$url" 2>/dev/null
   elif command -v node >/dev/null 2>&1; then
-    node -e '
+    NODE_EXTRA_CA_CERTS="${HTTP_CA_FILE:-${NODE_EXTRA_CA_CERTS:-}}" node -e '
       const ac = new AbortController();
       const t = setTimeout(() => ac.abort(), 5000);
-      fetch(process.argv[1], { signal: ac.signal })
+      const headers = process.argv[2] ? { authorization: process.argv[2] } : {};
+      fetch(process.argv[1], { signal: ac.signal, headers })
         .then(async (r) => {
           const body = await r.text();
           clearTimeout(t);
@@ -22,7 +38,7 @@ http_get() {
           process.stdout.write(body);
         })
         .catch(() => process.exit(7));
-    ' "$url"
+    ' "$url" "$(http_node_auth)"
   else
     echo "http_get: neither curl nor node is available" >&2
     return 127
@@ -37,10 +53,11 @@ http_post() {
   shift 2
   if command -v curl >/dev/null 2>&1; then
     local args=() h
+    mapfile -t args < <(http_tls_args)
     for h in "$@"; do args+=(-H "$h"); done
     curl -fsS --max-time 30 -X POST "${args[@]}" --data-binary "$body" "$url" 2>/dev/null
   elif command -v node >/dev/null 2>&1; then
-    node -e '
+    NODE_EXTRA_CA_CERTS="${HTTP_CA_FILE:-${NODE_EXTRA_CA_CERTS:-}}" node -e '
       const [url, body, ...hs] = process.argv.slice(1);
       const headers = {};
       for (const h of hs) { const i = h.indexOf(":"); headers[h.slice(0, i).trim()] = h.slice(i + 1).trim(); }
@@ -54,7 +71,7 @@ http_post() {
           process.stdout.write(text);
         })
         .catch(() => process.exit(7));
-    ' "$url" "$body" "$@"
+    ' "$url" "$body" "$@" ${HTTP_BASIC_USER:+"Authorization: $(http_node_auth)"}
   else
     echo "http_post: neither curl nor node is available" >&2
     return 127
@@ -116,4 +133,29 @@ start_owned() {
 stop_owned() {
   local svc
   for svc in "${STARTED[@]}"; do bash "scripts/$svc/stop.sh" || true; done
+}
+
+# start_owned_bg SERVICE: start_owned in the background (output in .run/SERVICE-start.log), so a
+# slow start overlaps other work; wait_owned SERVICE waits for it and fails with its log. The
+# service counts as ours at once unless its own live pid was already there, so stop_owned
+# stops it even when the run ends mid-start.
+declare -A BG_JOBS=()
+start_owned_bg() {
+  local svc="$1"
+  mkdir -p .run
+  if ! { [[ -f ".run/$svc/pid" ]] && kill -0 "$(cat ".run/$svc/pid")" 2>/dev/null; }; then
+    STARTED+=("$svc")
+  fi
+  bash "scripts/$svc/start.sh" >".run/$svc-start.log" 2>&1 &
+  BG_JOBS[$svc]=$!
+}
+
+wait_owned() {
+  local svc="$1"
+  if ! wait "${BG_JOBS[$svc]}"; then
+    cat ".run/$svc-start.log" >&2
+    echo "$svc failed to start (log above: .run/$svc-start.log)" >&2
+    return 1
+  fi
+  cat ".run/$svc-start.log"
 }

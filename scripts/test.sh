@@ -11,6 +11,8 @@ ensure_deps
 
 trap 'rc=$?; stop_owned; exit $rc' EXIT
 
+# The production-shaped Trino (HTTPS, passwords, access rules) for the secure-trino suite.
+start_owned_bg trino-secure
 start_owned idp
 start_owned trino
 
@@ -19,6 +21,7 @@ npx jest --config jest.config.js
 npx redocly lint openapi/openapi.json
 # The shutdown suite runs the built service as a real process.
 npx nest build
+wait_owned trino-secure
 npx jest --config test/jest-e2e.config.js --runInBand
 bash scripts/demo.sh --check > .run/demo-check.log 2>&1 || { tail -40 .run/demo-check.log; exit 1; }
 echo "demo: every printed command ran (log: .run/demo-check.log)"

@@ -10,6 +10,8 @@
 #   TRINO_RUN_DIR              pid, log, rendered etc/ and data (default .run/trino);
 #                              a second instance (other port) needs its own
 #   TRINO_ETC_TEMPLATE         etc/ template to render (default trino/etc)
+#   TRINO_PROBE_USER           X-Trino-User of the readiness query (default start.sh)
+#   HTTP_CA_FILE, HTTP_BASIC_USER  for a Trino behind HTTPS and a password (scripts/lib.sh)
 #   JAVA_HOME                  used if it is Java >= 24, else Temurin 25 below
 set -euo pipefail
 
@@ -53,7 +55,7 @@ probe_query() {
   local body next got_rows=1
   body="$(http_post "$TRINO_URL/v1/statement" \
     "SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'" \
-    "X-Trino-User: start.sh")" || return 1
+    "X-Trino-User: ${TRINO_PROBE_USER:-start.sh}")" || return 1
   while :; do
     # rows arrive on some intermediate page, not necessarily the last one
     if grep -Eq '"data":\[\[[1-9]' <<<"$body"; then got_rows=0; fi

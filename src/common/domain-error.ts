@@ -1,6 +1,8 @@
 /** Codes for failures the service knows about; one filter maps each to an HTTP status. */
 export type ErrorCode =
   | 'TRINO_UNAVAILABLE'
+  | 'TRINO_AUTH_FAILED'
+  | 'TRINO_TLS_FAILED'
   | 'QUERY_FAILED'
   | 'QUERY_FORBIDDEN'
   | 'QUERY_INTERNAL'
@@ -16,6 +18,9 @@ export type ErrorCode =
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   TRINO_UNAVAILABLE: 503,
+  // A misconfigured service, not a passing outage: 502 without Retry-After (see README).
+  TRINO_AUTH_FAILED: 502,
+  TRINO_TLS_FAILED: 502,
   QUERY_FAILED: 400,
   QUERY_FORBIDDEN: 403,
   QUERY_INTERNAL: 502,

@@ -8,7 +8,10 @@ export class ErrorResponseDto {
   message!: string;
 }
 
-/** An HTTP error for a query Trino accepted and then failed (downloads only). */
+/**
+ * An HTTP error for a query Trino accepted and then failed (downloads only), or for Trino
+ * refusing the service itself (every query endpoint; no queryId when no query was created).
+ */
 export class QueryErrorResponseDto extends ErrorResponseDto {
   /** Trino's query id. @example "20261129_012345_00001_abcde" */
   queryId?: string;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
 /** A minimal valid environment: Basic auth is the only method enabled. */
@@ -218,5 +219,34 @@ describe('loadConfig', () => {
     const error = configError({ ...BASE, AUTH_USER_MAPPING_PATTERN: pattern });
     expect(error.message).toContain('AUTH_USER_MAPPING_PATTERN');
     expect(error.message).toContain(text);
+  });
+
+  describe('TRINO_TLS_CA_FILE', () => {
+    const CA = join(__dirname, '..', '..', 'test', 'fixtures', 'untrusted-ca.pem');
+    const HTTPS = { ...BASE, TRINO_URL: 'https://127.0.0.1:8443' };
+
+    it('reads the PEM once at boot', () => {
+      const config = loadConfig({ ...HTTPS, TRINO_TLS_CA_FILE: CA });
+      expect(config.trino.tlsCa).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    });
+
+    it('is unset by default: the system CAs apply', () => {
+      expect(loadConfig(HTTPS).trino.tlsCa).toBeUndefined();
+    });
+
+    it.each([
+      ['a missing file', '/nonexistent/ca.pem', 'cannot read /nonexistent/ca.pem (ENOENT)'],
+      ['a directory', __dirname, '(EISDIR)'],
+      ['a file without a certificate', __filename, 'holds no valid PEM certificate'],
+    ])('stops the service on %s, naming the variable', (_name, file, text) => {
+      const error = configError({ ...HTTPS, TRINO_TLS_CA_FILE: file });
+      expect(error.message).toMatch(/^TRINO_TLS_CA_FILE: /);
+      expect(error.message).toContain(text);
+    });
+
+    it('is refused with a plain http TRINO_URL, where it would silently do nothing', () => {
+      const error = configError({ ...BASE, TRINO_TLS_CA_FILE: CA });
+      expect(error.message).toContain('TRINO_TLS_CA_FILE is set but TRINO_URL is not an https://');
+    });
   });
 });

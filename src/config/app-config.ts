@@ -1,4 +1,6 @@
 import { plainToInstance } from 'class-transformer';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { validateSync, ValidationError } from 'class-validator';
 import { EnvDto } from './env.dto';
 
@@ -19,6 +21,8 @@ export interface AppConfig {
     url: string;
     user?: string;
     password?: string;
+    /** PEM text of the CAs trusted for Trino's TLS certificate, read once at boot. */
+    tlsCa?: string;
     catalog?: string;
     schema?: string;
     source: string;
@@ -62,6 +66,29 @@ function mappingPattern(source: string | undefined): RegExp | undefined {
     throw new ConfigError('AUTH_USER_MAPPING_PATTERN: needs exactly one capture group');
   }
   return re;
+}
+
+/** Reads the CA file at boot, so a wrong path stops the service instead of every query. */
+function trinoCa(file: string | undefined, url: string): string | undefined {
+  if (file === undefined) return undefined;
+  if (!url.startsWith('https:')) {
+    throw new ConfigError('TRINO_TLS_CA_FILE is set but TRINO_URL is not an https:// URL');
+  }
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? String(e);
+    throw new ConfigError(`TRINO_TLS_CA_FILE: cannot read ${file} (${code})`);
+  }
+  const certs = pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+  try {
+    if (certs.length === 0) throw new Error('no certificate');
+    for (const cert of certs) new X509Certificate(cert);
+  } catch {
+    throw new ConfigError(`TRINO_TLS_CA_FILE: ${file} holds no valid PEM certificate`);
+  }
+  return pem;
 }
 
 function jwt(
@@ -109,13 +136,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       'No authentication method is enabled: set AUTH_BASIC_PASSWORD_FILE, AUTH_IDTOKEN_ISSUER or AUTH_BEARER_ISSUER',
     );
   }
+  const url = dto.TRINO_URL.replace(/\/+$/, '');
   return {
     port: dto.PORT,
     host: dto.HOST,
     trino: {
-      url: dto.TRINO_URL.replace(/\/+$/, ''),
+      url,
       user: dto.TRINO_USER,
       password: dto.TRINO_PASSWORD,
+      tlsCa: trinoCa(dto.TRINO_TLS_CA_FILE, url),
       catalog: dto.TRINO_CATALOG,
       schema: dto.TRINO_SCHEMA,
       source: dto.TRINO_SOURCE,

@@ -30,6 +30,11 @@ export class EnvDto {
   @IsString()
   @IsNotEmpty({ message: 'TRINO_PASSWORD is required when TRINO_USER is set' })
   TRINO_PASSWORD?: string;
+  /**
+   * PEM file of the CA (or CAs) that signed Trino's TLS certificate, when it is not one the
+   * system already trusts (a private CA, a self-signed certificate).
+   */
+  @IsOptional() @IsString() @IsNotEmpty() TRINO_TLS_CA_FILE?: string;
   @IsOptional() @IsString() @IsNotEmpty() TRINO_CATALOG?: string;
   @IsOptional() @IsString() @IsNotEmpty() TRINO_SCHEMA?: string;
   @IsOptional() @IsString() @IsNotEmpty() TRINO_SOURCE: string = 'trino-stream';

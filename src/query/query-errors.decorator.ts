@@ -41,15 +41,13 @@ export const ApiQueryErrors = (withQueryErrors: boolean): MethodDecorator =>
       type: ErrorResponseDto,
       headers: RETRY_AFTER,
     }),
-    ...(withQueryErrors
-      ? [
-          ApiResponse({
-            status: 502,
-            description: 'Trino failed internally',
-            type: QueryErrorResponseDto,
-          }),
-        ]
-      : []),
+    ApiResponse({
+      status: 502,
+      description: withQueryErrors
+        ? "Trino failed internally, or refused the service's own credentials or TLS certificate (errorName TRINO_AUTH_FAILED, TRINO_TLS_FAILED)"
+        : "Trino refused the service's own credentials or TLS certificate (errorName TRINO_AUTH_FAILED, TRINO_TLS_FAILED)",
+      type: QueryErrorResponseDto,
+    }),
     ApiResponse({
       status: 503,
       description: 'Trino or the identity provider is unavailable, or the service is shutting down',

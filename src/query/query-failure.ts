@@ -1,6 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
-import { TrinoQueryError, TrinoUnavailableError } from '../trino/trino-client';
+import {
+  TrinoAuthError,
+  TrinoQueryError,
+  TrinoTlsError,
+  TrinoUnavailableError,
+} from '../trino/trino-client';
 import { ClientGone } from './readable-from';
 import { StreamStopped } from '../common/stream-stopped';
 import type { Outcome } from '../observability/metrics.service';
@@ -40,6 +45,10 @@ export function describeFailure(
       errorType: cause.error.errorType,
       queryId: cause.queryId || queryId,
     };
+  }
+  if (cause instanceof TrinoAuthError || cause instanceof TrinoTlsError) {
+    const errorName = cause instanceof TrinoAuthError ? 'TRINO_AUTH_FAILED' : 'TRINO_TLS_FAILED';
+    return { message: cause.message, errorName, errorType: 'EXTERNAL', queryId };
   }
   if (cause instanceof TrinoUnavailableError) {
     return {
@@ -84,6 +93,11 @@ export function httpFailure(e: unknown, signal: AbortSignal, queryId: string): D
     return new DomainError('SHUTTING_DOWN', f.message, extra, { 'Retry-After': '1' });
   if (f.errorName === 'TRINO_UNAVAILABLE')
     return new DomainError('TRINO_UNAVAILABLE', f.message, extra, { 'Retry-After': '5' });
+  if (f.errorName === 'TRINO_AUTH_FAILED' || f.errorName === 'TRINO_TLS_FAILED') {
+    // Usually no query exists yet (the submission itself was refused): no empty queryId then.
+    const { queryId, ...rest } = extra;
+    return new DomainError(f.errorName, f.message, queryId ? extra : rest);
+  }
   if (f.errorName === 'PERMISSION_DENIED')
     return new DomainError('QUERY_FORBIDDEN', f.message, extra);
   if (f.errorType === 'USER_ERROR') return new DomainError('QUERY_FAILED', f.message, extra);

@@ -16,6 +16,20 @@ export class TrinoUnavailableError extends Error {
   override name = 'TrinoUnavailableError';
 }
 
+/**
+ * Trino answered 401 or 403 at the HTTP level (not a failed query): it refused the service's
+ * own credentials (TRINO_USER/TRINO_PASSWORD wrong or missing), or credentials over plain
+ * HTTP ("Authentication over HTTP is not enabled"). Retrying cannot help.
+ */
+export class TrinoAuthError extends Error {
+  override name = 'TrinoAuthError';
+}
+
+/** The TLS handshake with Trino failed: its certificate is not trusted or not for this host. */
+export class TrinoTlsError extends Error {
+  override name = 'TrinoTlsError';
+}
+
 /** Trino accepted the query and then reported it failed. */
 export class TrinoQueryError extends Error {
   override name = 'TrinoQueryError';
@@ -27,9 +41,9 @@ export class TrinoQueryError extends Error {
   }
 }
 
-/** A 4xx other than 401/403 means Trino refused the request itself (e.g. a bad catalog name). */
+/** Any other 4xx (401 and 403 are checked first) means Trino refused the request itself, e.g. a bad catalog name. */
 function refusedByTrino(status: number): boolean {
-  return status >= 400 && status < 500 && status !== 401 && status !== 403;
+  return status >= 400 && status < 500;
 }
 
 function rejected(text: string): TrinoQueryError {
@@ -62,6 +76,19 @@ export interface StatementOptions {
 }
 
 const RETRYABLE = new Set([502, 503, 504]);
+/** Node's codes for a certificate Trino presented that the service does not accept. */
+const TLS_ERRORS = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 const CONNECT_ERRORS = ['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT'];
 const CONNECTION_ERRORS = [...CONNECT_ERRORS, 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'];
 const logger = new Logger('TrinoClient');
@@ -281,6 +308,10 @@ export class TrinoClient {
         const code = (e as { code?: string }).code;
         if (options.signal.aborted) throw e;
         if (code === 'UND_ERR_INVALID_ARG') throw unsendable();
+        if (TLS_ERRORS.has(code ?? '')) {
+          logger.error(`${method} ${uri}: Trino's TLS certificate was refused: ${String(e)}`);
+          throw new TrinoTlsError("Trino's TLS certificate is not trusted by the service");
+        }
         if (!this.retryable(method, undefined, code)) break;
         problem = code ?? String(e);
         continue;
@@ -288,6 +319,10 @@ export class TrinoClient {
       const text = await res.body.text();
       if (res.statusCode === 200) return parser.parse(text);
       problem = `HTTP ${res.statusCode}: ${text.slice(0, 200)}`;
+      if (res.statusCode === 401 || res.statusCode === 403) {
+        logger.error(`${method} ${uri}: Trino refused the service's credentials: ${problem}`);
+        throw new TrinoAuthError("Trino refused the service's own credentials");
+      }
       if (refusedByTrino(res.statusCode)) throw rejected(text);
       if (!this.retryable(method, res.statusCode)) break;
     }

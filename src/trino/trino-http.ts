@@ -3,10 +3,13 @@ import type { AppConfig } from '../config/app-config';
 
 /**
  * One keep-alive pool to the coordinator for the whole process. Only connections are shared:
- * every statement carries its own headers, so no session state crosses requests.
+ * every statement carries its own headers, so no session state crosses requests. With
+ * TRINO_TLS_CA_FILE, only those CAs are trusted for Trino's certificate (Node's `ca` replaces
+ * the built-in list); the host name is still checked.
  */
-export function createTrinoAgent(): Agent {
-  return new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
+export function createTrinoAgent(config: AppConfig): Agent {
+  const connect = config.trino.tlsCa === undefined ? {} : { ca: config.trino.tlsCa };
+  return new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1, connect });
 }
 
 /** The service's own credentials for Trino, when Trino requires them. */
