@@ -159,3 +159,19 @@ wait_owned() {
   fi
   cat ".run/$svc-start.log"
 }
+
+# ensure_chromium: the browser test drives Debian's Chromium (playwright-core ships no browser,
+# and no browser build can be downloaded here). Installs it only when /usr/bin/chromium is absent.
+ensure_chromium() {
+  [[ -x /usr/bin/chromium ]] && return 0
+  local sudo=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null 2>&1 || {
+      echo "ensure_chromium: /usr/bin/chromium is missing; install it as root: apt-get install -y chromium" >&2
+      return 1
+    }
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium fonts-liberation
+}

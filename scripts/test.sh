@@ -8,6 +8,7 @@ cd "$ROOT"
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 ensure_deps
+ensure_chromium # the Swagger UI e2e suite drives Debian's Chromium
 
 trap 'rc=$?; stop_owned; exit $rc' EXIT
 

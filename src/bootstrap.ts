@@ -77,6 +77,17 @@ function refuseWhileDraining(lifecycle: LifecycleService) {
 }
 
 /**
+ * Swagger UI turns a response with `Content-Disposition: attachment` into a "Download file"
+ * link; in a try-it-out console the rows are what a reader wants to see. Dropping the header
+ * from Swagger UI's copy of the response shows the body instead (the wire is unchanged).
+ * Serialized into swagger-ui-init.js and run in the browser, so it must be self-contained.
+ */
+function showDownloadsInline(res: { headers: Record<string, string> }): unknown {
+  delete res.headers['content-disposition'];
+  return res;
+}
+
+/**
  * Builds the fully configured application (used by main, the OpenAPI script and the e2e
  * suites, so all three see the same app). Does not listen. Logs go to `log` (JSON lines on
  * stdout at LOG_LEVEL by default; `false` for none).
@@ -119,6 +130,7 @@ export async function createApp(
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
+    swaggerOptions: { responseInterceptor: showDownloadsInline },
   });
   app.use('/openapi.json', (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' || req.path !== '/') return next();

@@ -10,7 +10,7 @@
 //     `svc-reporting` (scope trino:query) and `svc-other` (scope trino:other),
 //     audience `trino-stream-api`.
 //
-// Env: IDP_PORT (default 4455). Issuer: http://127.0.0.1:${IDP_PORT}
+// Env: IDP_PORT (default 4455), IDP_BIND_HOST (default 127.0.0.1). Issuer: http://127.0.0.1:${IDP_PORT}
 // Signing keys are generated once and persisted in <repo>/.run/idp/jwks.json.
 //
 // NOT FOR PRODUCTION: fixed cookie keys, plain http, in-memory storage, static secrets.
@@ -36,6 +36,9 @@ const RUN_DIR = path.join(REPO_ROOT, '.run', 'idp');
 const JWKS_FILE = path.join(RUN_DIR, 'jwks.json');
 
 const HOST = '127.0.0.1';
+// The issuer stays 127.0.0.1 (clients on the host fetch tokens there); in a container the
+// server must listen on every interface for a published port to reach it (docker-compose.yml).
+const BIND_HOST = process.env.IDP_BIND_HOST || HOST;
 const PORT = Number.parseInt(process.env.IDP_PORT || '4455', 10);
 const ISSUER = `http://${HOST}:${PORT}`;
 
@@ -418,10 +421,10 @@ provider.on('grant.error', (ctx, err) =>
 
 const server = http.createServer(provider.callback());
 server.on('error', (err) => {
-  console.error(`idp cannot listen on ${HOST}:${PORT}: ${err.code || err.message}`);
+  console.error(`idp cannot listen on ${BIND_HOST}:${PORT}: ${err.code || err.message}`);
   process.exit(1);
 });
-server.listen(PORT, HOST, () => {
+server.listen(PORT, BIND_HOST, () => {
   console.log(`idp ready ${ISSUER}`);
 });
 
