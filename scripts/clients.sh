@@ -70,13 +70,13 @@ go_client() {
     step go-install env GOBIN="$bin" go install "$GO_GENERATOR"
     echo "$GO_GENERATOR" > "$bin/.installed"
   fi
-  if ! fresh "$out" "$GO_GENERATOR"; then
+  if ! fresh "$out" "$GO_GENERATOR $GO_RUNTIME"; then
     rm -rf "$out" && mkdir -p "$out"
     step go-generate "$bin/oapi-codegen" -generate types,client -package trinostream \
       -o "$out/client.gen.go" "$SPEC"
     # clients/go/go.mod replaces trinostream.local/client with this directory.
     printf 'module trinostream.local/client\n\ngo 1.22\n\nrequire %s\n' "$GO_RUNTIME" > "$out/go.mod"
-    stamp_of "$GO_GENERATOR" > "$out/.stamp"
+    stamp_of "$GO_GENERATOR $GO_RUNTIME" > "$out/.stamp"
   fi
   step go-build bash -c "cd clients/go && go build -o '$CACHE/go/smoke' ."
   step go-smoke "$CACHE/go/smoke" "$BASE"
