@@ -24,5 +24,6 @@ npx redocly lint openapi/openapi.json
 npx nest build
 wait_owned trino-secure
 npx jest --config test/jest-e2e.config.js --runInBand
+CLIENTS_SKIP_BUILD=1 bash scripts/clients.sh
 bash scripts/demo.sh --check > .run/demo-check.log 2>&1 || { tail -40 .run/demo-check.log; exit 1; }
 echo "demo: every printed command ran (log: .run/demo-check.log)"

@@ -4,9 +4,16 @@ import {
   ExecutionContext,
   SetMetadata,
 } from '@nestjs/common';
-import { ApiBasicAuth, ApiBearerAuth, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBasicAuth,
+  ApiBearerAuth,
+  ApiSecurity,
+  ApiServiceUnavailableResponse,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { ErrorResponseDto, RETRY_AFTER_HEADER } from '../common/error-response.dto';
 import type { Principal } from './principal';
 
 /** Metadata key holding a route's auth decision: `'public'` or `'authenticated'`. */
@@ -27,7 +34,28 @@ export const Authenticated = (): MethodDecorator & ClassDecorator =>
     ApiBasicAuth('basic'),
     ApiSecurity('idtoken'),
     ApiBearerAuth('bearer'),
-    ApiUnauthorizedResponse({ description: 'No valid credential', type: ErrorResponseDto }),
+    ApiUnauthorizedResponse({
+      description: 'No valid credential',
+      type: ErrorResponseDto,
+      headers: {
+        'WWW-Authenticate': {
+          description: 'One challenge per enabled scheme (Basic, Bearer, IdToken)',
+          schema: { type: 'string' },
+        },
+      },
+    }),
+    // The guard itself can refuse any protected route this way (login throttling, an
+    // unreachable key set, draining); query routes describe these more precisely.
+    ApiTooManyRequestsResponse({
+      description: 'Too many failed logins',
+      type: ErrorResponseDto,
+      headers: RETRY_AFTER_HEADER,
+    }),
+    ApiServiceUnavailableResponse({
+      description: 'The identity provider is unavailable, or the service is shutting down',
+      type: ErrorResponseDto,
+      headers: RETRY_AFTER_HEADER,
+    }),
   );
 
 /** The authenticated caller, as the guard attached it to the request. */

@@ -20,3 +20,11 @@ export class QueryErrorResponseDto extends ErrorResponseDto {
   /** Trino's error type. @example "USER_ERROR" */
   errorType?: string;
 }
+
+/** The `Retry-After` header of every 429 and 503, for the OpenAPI `headers` of those responses. */
+export const RETRY_AFTER_HEADER = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again',
+    schema: { type: 'integer' },
+  },
+};

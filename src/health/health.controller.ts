@@ -1,5 +1,10 @@
 import { Controller, Get, Injectable } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckResult,
@@ -10,7 +15,11 @@ import {
 import { Public } from '../auth/auth.decorators';
 import { TrinoHealthIndicator } from '../trino/trino.health';
 import { LifecycleService } from './lifecycle.service';
+import { HealthCheckResultDto, HealthIndicatorStateDto } from './health-check-result.dto';
 import { StatusDto } from './status.dto';
+
+/** Terminus documents its body inline; the named HealthCheckResultDto replaces that. */
+const OWN_DOCS = { noCache: true, swaggerDocumentation: false };
 
 const STATUS: StatusDto = { status: 'healthy', service: 'trino-stream' };
 
@@ -32,6 +41,7 @@ export class ShutdownIndicator {
 
 /** Process status (no Trino dependency, so a Trino outage never restarts pods) and probes. */
 @ApiTags('health')
+@ApiExtraModels(HealthIndicatorStateDto)
 @Public()
 @Controller()
 export class HealthController {
@@ -57,16 +67,19 @@ export class HealthController {
 
   /** Liveness: the event loop answers. */
   @Get('health/live')
-  @HealthCheck()
+  @HealthCheck(OWN_DOCS)
+  @ApiOkResponse({ description: 'The process answers', type: HealthCheckResultDto })
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }
 
   /** Readiness: Trino is up and the service is not shutting down. */
   @Get('health/ready')
-  @HealthCheck()
+  @HealthCheck(OWN_DOCS)
+  @ApiOkResponse({ description: 'Ready for queries', type: HealthCheckResultDto })
   @ApiServiceUnavailableResponse({
     description: 'Trino unreachable or still starting, or the service is shutting down',
+    type: HealthCheckResultDto,
   })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([() => this.shutdown.check(), () => this.trino.check()]);

@@ -57,4 +57,40 @@ describe('openapi/openapi.json', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toContain('Query_query');
   });
+
+  // Generated clients (npm run clients) get a named type for a body only when it is a $ref to a
+  // component; an inline schema becomes an anonymous type per route and status.
+  it('names the schema of every body but CSV, and documents X-Query-Id and Retry-After', () => {
+    type Media = Record<string, { schema?: { $ref?: string } }>;
+    type Op = {
+      requestBody?: { content: Media };
+      responses: Record<string, { content?: Media; headers?: Record<string, unknown> }>;
+    };
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Op>>)) {
+      for (const [method, op] of Object.entries(item)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        const bodies: [string, Media | undefined][] = [
+          ['request', op.requestBody?.content],
+          ...Object.entries(op.responses).map(([s, r]): [string, Media | undefined] => [
+            s,
+            r.content,
+          ]),
+        ];
+        for (const [part, content] of bodies)
+          for (const [media, m] of Object.entries(content ?? {}))
+            if (media !== 'text/csv' && !m.schema?.$ref) problems.push(`${where} ${part} ${media}`);
+        for (const [status, r] of Object.entries(op.responses))
+          if (
+            ['429', '503'].includes(status) &&
+            path !== '/health/ready' &&
+            !r.headers?.['Retry-After']
+          )
+            problems.push(`${where} ${status} without Retry-After`);
+        if (where.startsWith('POST /query') && !op.responses['200'].headers?.['X-Query-Id'])
+          problems.push(`${where} 200 without X-Query-Id`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 });

@@ -1,13 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import { ErrorResponseDto, QueryErrorResponseDto } from '../common/error-response.dto';
-
-const RETRY_AFTER = {
-  'Retry-After': {
-    description: 'Seconds to wait before trying again',
-    schema: { type: 'integer' },
-  },
-};
+import {
+  ErrorResponseDto,
+  QueryErrorResponseDto,
+  RETRY_AFTER_HEADER as RETRY_AFTER,
+} from '../common/error-response.dto';
 const QUERY_ID = { 'X-Query-Id': { description: "Trino's query id", schema: { type: 'string' } } };
 
 /**

@@ -24,7 +24,7 @@ import { Authenticated, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorResponseDto, QueryErrorResponseDto } from '../common/error-response.dto';
 import { DownloadRequestDto, QueryRequestDto } from './dto/query-request.dto';
-import { QueryDocumentDto, SSE_EVENTS, SSE_EVENT_SCHEMA } from './dto/query-response.dto';
+import { QueryDocumentDto, SSE_EVENTS, ServerSentEventDto } from './dto/query-response.dto';
 import { QueryService, type RequestContext, type StreamResponse } from './query.service';
 import { ApiQueryErrors } from './query-errors.decorator';
 
@@ -52,7 +52,7 @@ function context(req: Request, res: Response): RequestContext {
 
 @ApiTags('query')
 @Authenticated()
-@ApiExtraModels(ErrorResponseDto, QueryErrorResponseDto, QueryDocumentDto)
+@ApiExtraModels(ErrorResponseDto, QueryErrorResponseDto, QueryDocumentDto, ServerSentEventDto)
 @Controller('query')
 export class QueryController {
   constructor(private readonly queries: QueryService) {}
@@ -62,7 +62,7 @@ export class QueryController {
   @HttpCode(200)
   @ApiOkResponse({
     description: SSE_EVENTS,
-    content: { 'text/event-stream': { schema: SSE_EVENT_SCHEMA } },
+    content: { 'text/event-stream': { schema: { $ref: getSchemaPath(ServerSentEventDto) } } },
   })
   @ApiQueryErrors(false)
   async query(
