@@ -16,6 +16,7 @@ import { AllExceptionsFilter, errorBody } from './common/all-exceptions.filter';
 import type { AppConfig } from './config/app-config';
 import { LifecycleService } from './health/lifecycle.service';
 import { buildOpenApi } from './openapi/openapi';
+import { configureHttpServer } from './http-server';
 
 /** Flattens class-validator errors into one message that names each field. */
 function validationMessage(errors: ValidationError[], prefix = ''): string[] {
@@ -95,6 +96,7 @@ export async function createApp(
     abortOnError: false,
     logger: logger ?? LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel as LogLevel) + 1),
   });
+  configureHttpServer(app.getHttpServer(), config.http);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestIds);
