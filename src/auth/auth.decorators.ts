@@ -4,7 +4,13 @@ import {
   ExecutionContext,
   SetMetadata,
 } from '@nestjs/common';
-import { ApiBasicAuth, ApiBearerAuth, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBasicAuth,
+  ApiBearerAuth,
+  ApiResponse,
+  ApiSecurity,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import type { Principal } from './principal';
@@ -12,6 +18,13 @@ import type { Principal } from './principal';
 /** Metadata key holding a route's auth decision: `'public'` or `'authenticated'`. */
 export const AUTH_DECISION = 'trino-stream:auth';
 export type AuthDecision = 'public' | 'authenticated';
+
+const RETRY_AFTER = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again',
+    schema: { type: 'integer' },
+  },
+};
 
 /** Opts a route out of the global guard (health, docs). Routes without a decision are denied. */
 export const Public = (): MethodDecorator & ClassDecorator =>
@@ -28,6 +41,20 @@ export const Authenticated = (): MethodDecorator & ClassDecorator =>
     ApiSecurity('idtoken'),
     ApiBearerAuth('bearer'),
     ApiUnauthorizedResponse({ description: 'No valid credential', type: ErrorResponseDto }),
+    // Any authenticated route can meet these before its handler runs; routes that document
+    // more reasons for the same status override them.
+    ApiResponse({
+      status: 429,
+      description: 'Too many failed logins for this user or client address',
+      type: ErrorResponseDto,
+      headers: RETRY_AFTER,
+    }),
+    ApiResponse({
+      status: 503,
+      description: "The identity provider's keys are unavailable, or the service is shutting down",
+      type: ErrorResponseDto,
+      headers: RETRY_AFTER,
+    }),
   );
 
 /** The authenticated caller, as the guard attached it to the request. */
