@@ -20,5 +20,6 @@ npx redocly lint openapi/openapi.json
 # The shutdown suite runs the built service as a real process.
 npx nest build
 npx jest --config test/jest-e2e.config.js --runInBand
+FUZZ_EXAMPLES=20 FUZZ_SKIP_BUILD=1 FUZZ_QUIET=1 bash scripts/fuzz.sh
 bash scripts/demo.sh --check > .run/demo-check.log 2>&1 || { tail -40 .run/demo-check.log; exit 1; }
 echo "demo: every printed command ran (log: .run/demo-check.log)"
