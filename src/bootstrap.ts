@@ -13,6 +13,7 @@ import { LifecycleService } from './health/lifecycle.service';
 import { buildOpenApi } from './openapi/openapi';
 import { accessLog } from './observability/access-log';
 import { createJsonLogger, NestJsonLogger, silentLogger } from './observability/json-logger';
+import { configureHttpServer } from './http-server';
 
 /** Flattens class-validator errors into one message that names each field. */
 function validationMessage(errors: ValidationError[], prefix = ''): string[] {
@@ -102,6 +103,7 @@ export async function createApp(
     abortOnError: false,
     logger: new NestJsonLogger(logger),
   });
+  configureHttpServer(app.getHttpServer(), config.http);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestIds);

@@ -18,12 +18,6 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const app = await createApp(config);
   const server: Server = app.getHttpServer();
-  // Streams may run for hours, so no socket timeout; but request heads and bodies must arrive
-  // quickly, or slow clients could hold sockets open for free.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 65_000;
-  server.timeout = 0;
   await app.listen(config.port, config.host);
   const logger = new Logger('Main');
   logger.log(`listening on http://${config.host}:${config.port} (Trino ${config.trino.url})`);

@@ -98,6 +98,34 @@ describe('loadConfig', () => {
     expect(error.message).toContain(variable);
   });
 
+  it.each([
+    '*',
+    'https://ui.example.com/',
+    'https://ui.example.com/app',
+    'ui.example.com',
+    'ftp://x.example.com',
+  ])('CORS_ORIGINS refuses %s, which would never match an Origin header', (origin) => {
+    const error = configError({ ...BASE, CORS_ORIGINS: `https://ok.example.com,${origin}` });
+    expect(error.message).toContain('CORS_ORIGINS');
+    expect(error.message).toContain(`"${origin}"`);
+  });
+
+  it('HTTP timeouts default to 10 s for the head and 30 s for the request, and can be set', () => {
+    expect(loadConfig(BASE).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
+    expect(
+      loadConfig({ ...BASE, HTTP_HEADERS_TIMEOUT_SECONDS: '2', HTTP_REQUEST_TIMEOUT_SECONDS: '5' })
+        .http,
+    ).toEqual({ headersTimeoutMs: 2000, requestTimeoutMs: 5000 });
+  });
+
+  it.each([
+    ['HTTP_HEADERS_TIMEOUT_SECONDS', { HTTP_HEADERS_TIMEOUT_SECONDS: '0' }],
+    ['HTTP_REQUEST_TIMEOUT_SECONDS', { HTTP_REQUEST_TIMEOUT_SECONDS: 'long' }],
+    ['HTTP_HEADERS_TIMEOUT_SECONDS', { HTTP_HEADERS_TIMEOUT_SECONDS: '40' }],
+  ] as [string, NodeJS.ProcessEnv][])('a bad timeout names %s: %j', (variable, env) => {
+    expect(configError({ ...BASE, ...env }).message).toContain(variable);
+  });
+
   it('names every bad variable at once', () => {
     const error = configError({ ...BASE, PORT: 'abc', TRINO_URL: 'nope' });
     expect(error.message).toContain('PORT');

@@ -37,6 +37,8 @@ export interface AppConfig {
   query: { sqlMaxBytes: number; maxConcurrentPerUser: number; keepAliveMs: number };
   corsOrigins: string[];
   shutdownGraceMs: number;
+  /** How long a client may take to send a request head, and the whole request. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number };
   logLevel: string;
 }
 
@@ -103,6 +105,31 @@ function jwt(
   return { issuer, audience, jwksUri, userClaim, requiredScopes };
 }
 
+/**
+ * CORS compares origins as exact strings, so a trailing slash, a path or a `*` would silently
+ * allow nothing (and a wildcard is not wanted for an API that takes credentials anyway).
+ */
+function corsOrigins(list: string | undefined): string[] {
+  const origins = (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(
+        `CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], no path, no trailing slash, no wildcard)`,
+      );
+    }
+  }
+  return origins;
+}
+
 /** Validates `env` and returns the typed config, or throws one ConfigError naming the problems. */
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const known = Object.keys(new EnvDto());
@@ -137,6 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     );
   }
   const url = dto.TRINO_URL.replace(/\/+$/, '');
+  if (dto.HTTP_HEADERS_TIMEOUT_SECONDS > dto.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    throw new ConfigError(
+      'HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (the head is part of the request)',
+    );
+  }
   return {
     port: dto.PORT,
     host: dto.HOST,
@@ -156,11 +188,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       maxConcurrentPerUser: dto.QUERY_MAX_CONCURRENT_PER_USER,
       keepAliveMs: dto.SSE_KEEP_ALIVE_SECONDS * 1000,
     },
-    corsOrigins: (dto.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0),
+    corsOrigins: corsOrigins(dto.CORS_ORIGINS),
     shutdownGraceMs: dto.SHUTDOWN_GRACE_SECONDS * 1000,
+    http: {
+      headersTimeoutMs: dto.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: dto.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+    },
     logLevel: dto.LOG_LEVEL,
   };
 }

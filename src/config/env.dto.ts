@@ -74,6 +74,20 @@ export class EnvDto {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(15) SSE_KEEP_ALIVE_SECONDS: number = 15;
   /** Seconds open streams get to finish after SIGTERM before they are ended as failed. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600) SHUTDOWN_GRACE_SECONDS: number = 25;
+  /** Longest time a client may take to send a request head (slowloris protection). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  HTTP_HEADERS_TIMEOUT_SECONDS: number = 10;
+  /** Longest time a client may take to send a whole request, head and body. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  HTTP_REQUEST_TIMEOUT_SECONDS: number = 30;
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: string = 'log';

@@ -77,8 +77,8 @@ describe('openapi/openapi.json', () => {
             r.content,
           ]),
         ];
+        // CSV and Prometheus text are plain strings: nothing to name.
         for (const [part, content] of bodies)
-          // CSV and Prometheus text are plain strings: nothing to name.
           for (const [media, m] of Object.entries(content ?? {}))
             if (!['text/csv', 'text/plain'].includes(media) && !m.schema?.$ref)
               problems.push(`${where} ${part} ${media}`);
