@@ -55,8 +55,14 @@ describe('faults between the service and Trino (through a FAKE fault proxy)', ()
     );
     const queryId = res.headers.get('x-query-id')!;
     // With no one reading, the kernel's socket buffers (a few MB on loopback) and the
-    // stream's 64 KiB fill up first; after that the service must stop pulling pages.
-    await new Promise((r) => setTimeout(r, 5000));
+    // stream's buffer fill up first; after that the service must stop pulling pages. How
+    // long the filling takes depends on the machine's load, so wait until the count holds
+    // still for a moment (an unbounded poller never would, and fails below).
+    let seen = -1;
+    for (let i = 0; i < 30 && proxy.statementRequests !== seen; i++) {
+      seen = proxy.statementRequests;
+      await new Promise((r) => setTimeout(r, 1500));
+    }
     const before = proxy.statementRequests;
     await new Promise((r) => setTimeout(r, 3000));
     expect(proxy.statementRequests - before).toBe(0);

@@ -37,6 +37,7 @@ interface Manifests {
   deployment: {
     spec: {
       template: {
+        metadata?: { annotations?: Record<string, string> };
         spec: {
           terminationGracePeriodSeconds?: number;
           containers: Container[];
@@ -109,6 +110,16 @@ function check(m: Manifests, publicGets: string[]): string[] {
       problems.push(`${kind} port ${get.port} is not the service's PORT ${port}`);
     }
   }
+  const scrape = m.deployment.spec.template.metadata?.annotations ?? {};
+  if (scrape['prometheus.io/scrape'] === 'true') {
+    const path = scrape['prometheus.io/path'] ?? '/metrics';
+    if (!publicGets.includes(path)) problems.push(`scrape path ${path} is not a public GET route`);
+    if (Number(scrape['prometheus.io/port']) !== port) {
+      problems.push(
+        `scrape port ${scrape['prometheus.io/port']} is not the service's PORT ${port}`,
+      );
+    }
+  }
   for (const sp of m.service.spec.ports) {
     if (resolve(sp.targetPort) !== port) {
       problems.push(`Service targetPort ${sp.targetPort} is not the service's PORT ${port}`);
@@ -179,6 +190,11 @@ describe('deploy/ Kubernetes manifests', () => {
       'a probe on a route that needs credentials',
       (m) => (m.deployment.spec.template.spec.containers[0].livenessProbe!.httpGet!.path = '/me'),
       'livenessProbe path /me is not a public GET route',
+    ],
+    [
+      'a scrape path that is no route',
+      (m) => (m.deployment.spec.template.metadata!.annotations!['prometheus.io/path'] = '/prom'),
+      'scrape path /prom is not a public GET route',
     ],
     [
       'a probe port that is not the container port',
