@@ -60,6 +60,7 @@ describe('Trino killed mid-stream, then restarted (its own Trino, the service st
   let svc: RunningApp;
   beforeAll(async () => {
     await TRINO.start();
+    await TRINO.warmUp();
     svc = await startApp({ TRINO_URL: TRINO.url });
   }, 300_000);
   afterAll(async () => {
@@ -122,6 +123,7 @@ describe('Trino killed mid-stream, then restarted (its own Trino, the service st
 
     // Trino comes back (same script, same port): the same service process serves again.
     await TRINO.start();
+    await TRINO.warmUp();
     expect((await fetch(`${svc.url}/health/ready`)).status).toBe(200);
     const again = await post(`${svc.url}/query`, { sql: 'SELECT * FROM tpch.tiny.nation' }, ALICE);
     expect(again.status).toBe(200);

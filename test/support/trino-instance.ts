@@ -37,6 +37,33 @@ export class TrinoInstance {
     return stdout;
   }
 
+  /**
+   * Runs a tpch query until it finishes: a Trino that has just started can still fail its
+   * first queries (GENERIC_INTERNAL_ERROR seen here) although start.sh's probe succeeded.
+   */
+  async warmUp(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let state = 'unreachable';
+      try {
+        let page = (await (
+          await fetch(`${this.url}/v1/statement`, {
+            method: 'POST',
+            body: 'SELECT * FROM tpch.sf1.lineitem LIMIT 1',
+            headers: { 'x-trino-user': 'warm-up' },
+          })
+        ).json()) as { nextUri?: string; stats: { state: string } };
+        while (page.nextUri) page = (await (await fetch(page.nextUri)).json()) as typeof page;
+        state = page.stats.state;
+      } catch {
+        // not answering yet
+      }
+      if (state === 'FINISHED') return;
+      if (Date.now() > deadline) throw new Error(`Trino at ${this.url} not usable: ${state}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
   async stop(): Promise<void> {
     await run('bash', [join(ROOT, 'scripts', 'trino', 'stop.sh')], {
       cwd: ROOT,
