@@ -29,6 +29,8 @@ MIN_JAVA=24
 
 SERVER_DIR="$ROOT/.cache/trino/trino-server-$TRINO_VERSION"
 RUN_DIR="${TRINO_RUN_DIR:-$ROOT/.run/trino}"
+# The JVM runs with the data dir as its cwd, so a relative run dir must be made absolute.
+[[ "$RUN_DIR" == /* ]] || RUN_DIR="$ROOT/$RUN_DIR"
 ETC_TEMPLATE="${TRINO_ETC_TEMPLATE:-$ROOT/trino/etc}"
 ETC_DIR="$RUN_DIR/etc"
 DATA_DIR="$RUN_DIR/data"

@@ -71,6 +71,8 @@ export class JwtVerifier {
    * request pays for the signature once. An entry never outlives the token's `exp`.
    */
   private readonly verified = new Map<string, { token: VerifiedToken; until: number }>();
+  /** Key lookups in flight, by `kid`. */
+  private readonly lookups = new Map<string, Promise<string>>();
 
   constructor(
     private readonly config: JwtConfig,
@@ -136,7 +138,22 @@ export class JwtVerifier {
     );
   }
 
-  private async signingKey(kid: string | undefined): Promise<string> {
+  /**
+   * One key lookup per `kid` at a time, however slow the provider: jwks-rsa's own queue lets a
+   * second lookup start once the first is a second old, and each counts against the refetch
+   * limit, so a burst of valid tokens on a slow provider used the limit up and got 503s.
+   */
+  private signingKey(kid: string | undefined): Promise<string> {
+    const id = kid ?? '';
+    let lookup = this.lookups.get(id);
+    if (!lookup) {
+      lookup = this.lookUp(kid).finally(() => this.lookups.delete(id));
+      this.lookups.set(id, lookup);
+    }
+    return lookup;
+  }
+
+  private async lookUp(kid: string | undefined): Promise<string> {
     let client: JwksClient;
     try {
       client = await this.jwks();

@@ -295,6 +295,7 @@ export class TrinoClient {
         await sleep(FIRST_BACKOFF_MS * 2 ** (attempt - 1), undefined, { signal: options.signal });
       }
       let res: Dispatcher.ResponseData;
+      let text: string;
       try {
         const headers = this.headers(options);
         res = await request(uri, {
@@ -304,6 +305,9 @@ export class TrinoClient {
           dispatcher: this.agent,
           signal: options.signal,
         });
+        // Inside the try: a connection that dies mid-body (Trino killed) is a connection
+        // error like any other, retried for GETs, never an unexplained internal error.
+        text = await res.body.text();
       } catch (e) {
         const code = (e as { code?: string }).code;
         if (options.signal.aborted) throw e;
@@ -316,7 +320,6 @@ export class TrinoClient {
         problem = code ?? String(e);
         continue;
       }
-      const text = await res.body.text();
       if (res.statusCode === 200) return parser.parse(text);
       problem = `HTTP ${res.statusCode}: ${text.slice(0, 200)}`;
       if (res.statusCode === 401 || res.statusCode === 403) {
