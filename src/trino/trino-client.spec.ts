@@ -51,7 +51,7 @@ describe('TrinoClient when the connection dies during a page body', () => {
 
   it('retries the page GET (idempotent) and returns the whole page', async () => {
     fake = await cuttingServer(2);
-    const client = new TrinoClient(config(fake.url), createTrinoAgent());
+    const client = new TrinoClient(config(fake.url), createTrinoAgent(config(fake.url)));
     const page = await client.get(
       `${fake.url}/v1/statement/executing/q1/x/1`,
       options,
@@ -63,7 +63,7 @@ describe('TrinoClient when the connection dies during a page body', () => {
 
   it('reports Trino unavailable, not an internal error, when it keeps dying', async () => {
     fake = await cuttingServer(100);
-    const client = new TrinoClient(config(fake.url), createTrinoAgent());
+    const client = new TrinoClient(config(fake.url), createTrinoAgent(config(fake.url)));
     await expect(
       client.get(`${fake.url}/v1/statement/executing/q1/x/1`, options, new PageParser()),
     ).rejects.toBeInstanceOf(TrinoUnavailableError);
