@@ -2,7 +2,7 @@ import { DomainError } from '../common/domain-error';
 import { StreamStopped } from '../common/stream-stopped';
 import { outcomeOf } from '../query/query-failure';
 import { ClientGone } from '../query/readable-from';
-import { TrinoQueryError, TrinoUnavailableError } from '../trino/trino-client';
+import { TrinoAuthError, TrinoQueryError, TrinoUnavailableError } from '../trino/trino-client';
 import { createJsonLogger } from './json-logger';
 import { MetricsService } from './metrics.service';
 import { QueryRun } from './query-run';
@@ -51,6 +51,7 @@ describe('outcomeOf', () => {
       'failed',
       'TOO_MANY_QUERIES',
     ]);
+    expect(outcomeOf(new TrinoAuthError('refused'), idle)).toEqual(['failed', 'TRINO_AUTH_FAILED']);
     expect(outcomeOf(new TypeError('bug'), idle)).toEqual(['failed', 'INTERNAL_ERROR']);
   });
 });

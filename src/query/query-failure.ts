@@ -81,6 +81,8 @@ export function outcomeOf(e: unknown, signal: AbortSignal): [Outcome, string] {
   if (cause instanceof DomainError) return ['failed', cause.code];
   if (cause instanceof TrinoQueryError) return ['failed', cause.error.errorName ?? 'QUERY_FAILED'];
   if (cause instanceof TrinoUnavailableError) return ['failed', 'TRINO_UNAVAILABLE'];
+  if (cause instanceof TrinoAuthError) return ['failed', 'TRINO_AUTH_FAILED'];
+  if (cause instanceof TrinoTlsError) return ['failed', 'TRINO_TLS_FAILED'];
   return ['failed', 'INTERNAL_ERROR'];
 }
 
