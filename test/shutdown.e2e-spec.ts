@@ -47,6 +47,8 @@ describe('SIGTERM with streams open (the built service as a real process)', () =
         PORT: String(port),
         HOST: '127.0.0.1',
         SHUTDOWN_GRACE_SECONDS: '8',
+        QUERY_MAX_CONCURRENT_PER_USER: '25',
+        LOG_LEVEL: 'log',
       },
       stdio: ['ignore', openSync(LOG, 'w'), openSync(LOG, 'a')],
     });
@@ -56,15 +58,22 @@ describe('SIGTERM with streams open (the built service as a real process)', () =
     if (child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('turns unready at once, refuses new queries, ends open streams visibly, cancels them in Trino and exits 0', async () => {
-    const streams = await Promise.all(
-      Array.from({ length: 3 }, () =>
-        post(`${url}/query`, { sql: 'SELECT * FROM tpch.sf1.lineitem' }, ALICE),
-      ),
-    );
+  it('turns unready at once, refuses new queries, ends 20 open streams completed or visibly failed, cancels the rest in Trino and exits 0', async () => {
+    // Ten streams that can finish within the grace period, ten that surely cannot (6 M rows).
+    const sqls = [
+      ...Array.from({ length: 10 }, () => 'SELECT * FROM tpch.tiny.orders'),
+      ...Array.from({ length: 10 }, () => 'SELECT * FROM tpch.sf1.lineitem'),
+    ];
+    const streams = await Promise.all(sqls.map((sql) => post(`${url}/query`, { sql }, ALICE)));
     const ids = streams.map((s) => s.headers.get('x-query-id')!);
     const bodies = streams.map((s) => s.text());
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let exitedAt = 0;
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => {
+        exitedAt = Date.now();
+        resolve(code);
+      }),
+    );
     const signalledAt = Date.now();
     child.kill('SIGTERM');
     // "At once": the first probe after the signal is handled must already fail.
@@ -77,24 +86,29 @@ describe('SIGTERM with streams open (the built service as a real process)', () =
       fetch(`${url}/health`),
       post(`${url}/query`, { sql: 'SELECT 1' }, ALICE),
     ]);
-    expect({
-      ready,
-      health: health.status,
-      query: refused.status,
-      afterMs: Date.now() - signalledAt,
-    }).toEqual({
+    expect({ ready, health: health.status, query: refused.status }).toEqual({
       ready: 503,
       health: 200,
       query: 503,
-      afterMs: expect.any(Number) as number,
     });
 
-    for (const body of bodies) {
-      const last = parseSse(await body).at(-1);
-      expect(last).toMatchObject({ type: 'error', errorName: 'SERVICE_SHUTTING_DOWN' });
+    const endings = await Promise.all(bodies.map(async (b) => parseSse(await b).at(-1)));
+    for (const [i, last] of endings.entries()) {
+      if (last?.type === 'complete' && i < 10) expect(last).toMatchObject({ rowCount: 15000 });
+      else expect(last).toMatchObject({ type: 'error', errorName: 'SERVICE_SHUTTING_DOWN' });
     }
     expect(await exited).toBe(0);
-    for (const id of ids)
-      expect(await settledState(id, 3000)).toEqual({ state: 'FAILED', errorCode: 'USER_CANCELED' });
+    // Printed for the README's reliability figures; not asserted (the machine is shared).
+    const completed = endings.filter((e) => e?.type === 'complete').length;
+    process.stdout.write(
+      `shutdown: 20 streams, ${completed} completed, ${20 - completed} ended SERVICE_SHUTTING_DOWN, exit 0 after ${exitedAt - signalledAt} ms\n`,
+    );
+    for (const [i, id] of ids.entries()) {
+      const expected =
+        endings[i]?.type === 'complete'
+          ? { state: 'FINISHED', errorCode: null }
+          : { state: 'FAILED', errorCode: 'USER_CANCELED' };
+      expect(await settledState(id, 3000)).toEqual(expected);
+    }
   });
 });

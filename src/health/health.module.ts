@@ -5,7 +5,11 @@ import { TrinoHealthIndicator } from '../trino/trino.health';
 import { HealthController, ShutdownIndicator } from './health.controller';
 
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty' }), TrinoModule],
+  imports: [
+    // 'json': the failure is one line in the JSON logs, not a box drawn with ANSI colours.
+    TerminusModule.forRoot({ errorLogStyle: 'json' }),
+    TrinoModule,
+  ],
   controllers: [HealthController],
   providers: [ShutdownIndicator, TrinoHealthIndicator],
 })
