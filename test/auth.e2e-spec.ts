@@ -494,10 +494,15 @@ describe('auth (e2e)', () => {
       await refused(idtoken(signWith(key, idClaims(), { kid: ec.kid, alg: 'ES256' })));
     });
 
-    it('a JWKS that errors answers 503 with Retry-After; once it recovers a rotated key works', async () => {
+    it('while the JWKS errors, cached keys keep working and an unknown key gets 503 with Retry-After; once it recovers a rotated key works', async () => {
       const rotated = rsaKey('own-rsa-2');
+      // The known key is cached: a token never seen before (its own jti, so not the verified-
+      // token cache) still passes while the key set is down.
+      await expectMe(app, idtoken(signWith(key, idClaims({ jti: 'warm-up' }))), 'erin', 'idtoken');
       jwks.status = 500;
       try {
+        const fresh = idtoken(signWith(key, idClaims({ jti: `fresh-${Date.now()}` })));
+        await expectMe(app, fresh, 'erin', 'idtoken');
         const res = await me(app, idtoken(signWith(rotated, idClaims())));
         await expectErrorBody(res, 503, [jwks.url]);
         expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
