@@ -16,6 +16,12 @@ SERVER_TGZ="$CACHE_DIR/trino-server-core-$TRINO_VERSION.tar.gz"
 
 mkdir -p "$CACHE_DIR"
 
+# npm test starts two Trinos at once (the plain one and the HTTPS one): on a fresh clone both
+# would download and unpack here together, and one would replace the server directory while
+# the other's JVM is loading from it. One fetch at a time; the second then finds it done.
+exec 9>"$CACHE_DIR/.fetch.lock"
+if command -v flock >/dev/null 2>&1; then flock 9; fi
+
 mvn_copy() { # ARTIFACT_COORDS
   if ! command -v mvn >/dev/null 2>&1; then
     echo "fetch.sh: mvn not found; cannot download $1" >&2
