@@ -8,9 +8,14 @@ import { Agent, request } from 'undici';
  * (alice reads tpch.*.nation, bob tpch.*.customer, both region, in every schema; the service account may
  * impersonate alice and bob, nobody else).
  */
-export const SECURE_TRINO_URL = process.env.SECURE_TRINO_URL ?? 'https://127.0.0.1:8443';
+// The same port variables scripts/trino-secure/start.sh reads, so moving the instance to other
+// ports (a second checkout running beside this one) is one setting, not two.
+const HTTPS_PORT = process.env.TRINO_SECURE_HTTPS_PORT ?? '8443';
+const HTTP_PORT = process.env.TRINO_SECURE_HTTP_PORT ?? '8093';
+export const SECURE_TRINO_URL = process.env.SECURE_TRINO_URL ?? `https://127.0.0.1:${HTTPS_PORT}`;
 /** Its plain HTTP port, which serves internal communication only. */
-export const SECURE_TRINO_HTTP_URL = process.env.SECURE_TRINO_HTTP_URL ?? 'http://127.0.0.1:8093';
+export const SECURE_TRINO_HTTP_URL =
+  process.env.SECURE_TRINO_HTTP_URL ?? `http://127.0.0.1:${HTTP_PORT}`;
 export const SECURE_TRINO_CA_FILE =
   process.env.SECURE_TRINO_CA_FILE ??
   join(__dirname, '..', '..', '.run', 'trino-secure', 'tls', 'ca.pem');
