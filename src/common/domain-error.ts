@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'QUERY_NOT_FOUND'
   | 'QUERY_NOT_OWNER'
   | 'TOO_MANY_QUERIES'
+  | 'REPLICA_FULL'
   | 'SQL_TOO_LARGE'
   | 'SHUTTING_DOWN'
   | 'UNAUTHENTICATED'
@@ -27,6 +28,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   QUERY_NOT_FOUND: 404,
   QUERY_NOT_OWNER: 403,
   TOO_MANY_QUERIES: 429,
+  // This replica is at its memory budget; another replica (or this one, soon) has room.
+  REPLICA_FULL: 503,
   SQL_TOO_LARGE: 413,
   SHUTTING_DOWN: 503,
   UNAUTHENTICATED: 401,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, loadConfig, streamsWithin } from './app-config';
 
 /** A minimal valid environment: Basic auth is the only method enabled. */
 const BASE: NodeJS.ProcessEnv = { AUTH_BASIC_PASSWORD_FILE: '/etc/trino-stream/passwords' };
@@ -213,6 +213,8 @@ describe('loadConfig', () => {
     expect(config.query).toEqual({
       sqlMaxBytes: 1048576,
       maxConcurrentPerUser: 10,
+      maxConcurrent: streamsWithin(768),
+      memoryBudgetMb: 768,
       keepAliveMs: 15000,
     });
     expect(config.auth.idtoken).toBeUndefined();
@@ -276,5 +278,28 @@ describe('loadConfig', () => {
       const error = configError({ ...BASE, TRINO_TLS_CA_FILE: CA });
       expect(error.message).toContain('TRINO_TLS_CA_FILE is set but TRINO_URL is not an https://');
     });
+  });
+});
+
+describe('the replica stream cap', () => {
+  it.each([
+    [{ MEMORY_BUDGET_MB: '768' }, streamsWithin(768)],
+    [{ MEMORY_BUDGET_MB: '200' }, streamsWithin(200)],
+    [{ MEMORY_BUDGET_MB: '768', QUERY_MAX_CONCURRENT: '7' }, 7],
+  ])('%j admits %i streams', (env, expected) => {
+    expect(loadConfig({ ...BASE, ...env }).query.maxConcurrent).toBe(expected);
+  });
+
+  it('fits more streams in a larger budget, and at least one in the smallest', () => {
+    expect(streamsWithin(1536)).toBeGreaterThan(streamsWithin(768));
+    expect(streamsWithin(64)).toBe(1);
+  });
+
+  it.each([
+    ['MEMORY_BUDGET_MB', '10'],
+    ['QUERY_MAX_CONCURRENT', '0'],
+    ['QUERY_MAX_CONCURRENT', 'x'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(() => loadConfig({ ...BASE, [name]: value })).toThrow(name);
   });
 });

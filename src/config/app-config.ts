@@ -34,7 +34,14 @@ export interface AppConfig {
     bearer?: JwtConfig;
     userMapping?: RegExp;
   };
-  query: { sqlMaxBytes: number; maxConcurrentPerUser: number; keepAliveMs: number };
+  query: {
+    sqlMaxBytes: number;
+    maxConcurrentPerUser: number;
+    /** Streams in flight on this replica, from QUERY_MAX_CONCURRENT or the memory budget. */
+    maxConcurrent: number;
+    memoryBudgetMb: number;
+    keepAliveMs: number;
+  };
   corsOrigins: string[];
   shutdownGraceMs: number;
   /** How long a client may take to send a request head, and the whole request. */
@@ -68,6 +75,18 @@ function mappingPattern(source: string | undefined): RegExp | undefined {
     throw new ConfigError('AUTH_USER_MAPPING_PATTERN: needs exactly one capture group');
   }
   return re;
+}
+
+/**
+ * Measured with `npm run bench` (see bench/README.md): an idle service holds about
+ * BASE_MB of RSS, and each open stream adds at most about STREAM_MB at its peak.
+ */
+const BASE_MB = 96;
+const STREAM_MB = 4;
+
+/** How many streams fit in the memory budget: the default of QUERY_MAX_CONCURRENT. */
+export function streamsWithin(budgetMb: number): number {
+  return Math.max(1, Math.floor((budgetMb - BASE_MB) / STREAM_MB));
 }
 
 /** Reads the CA file at boot, so a wrong path stops the service instead of every query. */
@@ -186,6 +205,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     query: {
       sqlMaxBytes: dto.QUERY_SQL_MAX_BYTES,
       maxConcurrentPerUser: dto.QUERY_MAX_CONCURRENT_PER_USER,
+      maxConcurrent: dto.QUERY_MAX_CONCURRENT ?? streamsWithin(dto.MEMORY_BUDGET_MB),
+      memoryBudgetMb: dto.MEMORY_BUDGET_MB,
       keepAliveMs: dto.SSE_KEEP_ALIVE_SECONDS * 1000,
     },
     corsOrigins: corsOrigins(dto.CORS_ORIGINS),

@@ -63,6 +63,17 @@ export class MetricsService {
     labelNames: ['endpoint'],
     registers: [this.registry],
   });
+  readonly maxConcurrent = new Gauge({
+    name: 'trino_stream_max_concurrent_streams',
+    help: 'Streams this replica admits at once (QUERY_MAX_CONCURRENT, or derived from MEMORY_BUDGET_MB).',
+    registers: [this.registry],
+  });
+  readonly refused = new Counter({
+    name: 'trino_stream_queries_refused_total',
+    help: 'Queries refused before they started: replica_full (503) or user_limit (429).',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
   readonly authFailures = new Counter({
     name: 'trino_stream_auth_failures_total',
     help: 'Requests refused by authentication, by method (basic, idtoken, bearer, none, unsupported) and reason.',

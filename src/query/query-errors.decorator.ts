@@ -47,8 +47,9 @@ export const ApiQueryErrors = (withQueryErrors: boolean): MethodDecorator =>
     }),
     ApiResponse({
       status: 503,
-      description: 'Trino or the identity provider is unavailable, or the service is shutting down',
-      type: ErrorResponseDto,
+      description:
+        'Trino or the identity provider is unavailable, the service is shutting down, or this replica is at its stream cap (errorName REPLICA_FULL)',
+      type: QueryErrorResponseDto,
       headers: RETRY_AFTER,
     }),
   );

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { StreamStopped } from '../common/stream-stopped';
+import { MetricsService } from '../observability/metrics.service';
 
 interface Running {
   user: string;
@@ -9,32 +10,56 @@ interface Running {
 }
 
 /**
- * The queries running through this process: enforces the per-user concurrency limit and lets
- * `DELETE /query/{id}` find (and check the owner of) a running query.
+ * The queries running through this process: enforces the per-user concurrency limit and the
+ * replica's stream cap (its memory budget), and lets `DELETE /query/{id}` find (and check the
+ * owner of) a running query.
  */
 @Injectable()
 export class QueryRegistry {
   private readonly perUser = new Map<string, number>();
   private readonly byId = new Map<string, Running>();
+  private total = 0;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
+    metrics.maxConcurrent.set(config.query.maxConcurrent);
+  }
 
-  /** Takes one of the user's slots or throws 429; the returned function gives it back once. */
+  /**
+   * Takes one of the user's slots and one of the replica's, or throws: 429 when the user is at
+   * their limit (checked first, so one user cannot fill the replica beyond it), 503 when the
+   * replica is full. The returned function gives both back, once.
+   */
   acquire(user: string): () => void {
+    const { maxConcurrentPerUser, maxConcurrent } = this.config.query;
     const used = this.perUser.get(user) ?? 0;
-    if (used >= this.config.query.maxConcurrentPerUser) {
+    if (used >= maxConcurrentPerUser) {
+      this.metrics.refused.inc({ reason: 'user_limit' });
       throw new DomainError(
         'TOO_MANY_QUERIES',
-        `at most ${this.config.query.maxConcurrentPerUser} concurrent queries per user`,
+        `at most ${maxConcurrentPerUser} concurrent queries per user`,
         {},
         { 'Retry-After': '1' },
       );
     }
+    if (this.total >= maxConcurrent) {
+      this.metrics.refused.inc({ reason: 'replica_full' });
+      throw new DomainError(
+        'REPLICA_FULL',
+        `this replica is at its limit of ${maxConcurrent} queries in flight; retry shortly`,
+        { errorName: 'REPLICA_FULL' },
+        { 'Retry-After': '1' },
+      );
+    }
     this.perUser.set(user, used + 1);
+    this.total++;
     let released = false;
     return () => {
       if (released) return;
       released = true;
+      this.total--;
       const left = (this.perUser.get(user) ?? 1) - 1;
       if (left > 0) this.perUser.set(user, left);
       else this.perUser.delete(user);
