@@ -43,7 +43,7 @@ export class QueryRun {
     this.telemetry.metrics.rows.inc({ endpoint: this.endpoint }, n);
   }
 
-  addBytes(chunk: string): void {
+  addBytes(chunk: string | Buffer): void {
     const n = Buffer.byteLength(chunk, 'utf8');
     this.bytes += n;
     this.telemetry.metrics.bytes.inc({ endpoint: this.endpoint }, n);

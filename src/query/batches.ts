@@ -13,13 +13,19 @@ export interface Progress {
   progressPercentage?: number;
 }
 
+/**
+ * The next batch of a result, or undefined at the end. A plain async function, not a
+ * generator: a generator suspended at `yield` keeps every local of its frame alive, so a page
+ * of rows would stay in memory for as long as a slow client takes to read its output.
+ */
+export type Pull = () => Promise<Batch | undefined>;
+
 /** Rows only, fetched as fast as the reader takes them. */
-export async function* rowBatches(statement: TrinoStatement): AsyncGenerator<Batch> {
-  for (;;) {
+export function rowPull(statement: TrinoStatement): Pull {
+  return async () => {
     const rows = await statement.nextRows();
-    if (!rows) return;
-    yield { rows };
-  }
+    return rows && { rows };
+  };
 }
 
 /**
@@ -64,19 +70,15 @@ export async function* progressUntilColumns(
 }
 
 /** Rows as they arrive, with progress between pages. */
-export async function* batchesWithProgress(
-  statement: TrinoStatement,
-  ticker: ProgressTicker,
-): AsyncGenerator<Batch> {
-  for (;;) {
-    const rows = statement.takeRows();
-    if (rows) {
-      yield { rows };
-      continue;
+export function pullWithProgress(statement: TrinoStatement, ticker: ProgressTicker): Pull {
+  return async () => {
+    for (;;) {
+      const rows = statement.takeRows();
+      if (rows) return { rows };
+      if (statement.done) return undefined;
+      await statement.fetchPage();
+      const progress = ticker.due(statement.stats);
+      if (progress) return { progress };
     }
-    if (statement.done) return;
-    await statement.fetchPage();
-    const progress = ticker.due(statement.stats);
-    if (progress) yield { progress };
-  }
+  };
 }

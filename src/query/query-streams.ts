@@ -1,10 +1,11 @@
 import type { TrinoStatement } from '../trino/trino-client';
 import type { QueryRun } from '../observability/query-run';
 import {
-  batchesWithProgress,
   progressUntilColumns,
-  rowBatches,
+  pullWithProgress,
+  rowPull,
   type Batch,
+  type Pull,
   ProgressTicker,
 } from './batches';
 import { compileColumns, type ResultColumns } from './encoders/columns';
@@ -12,6 +13,7 @@ import { csv } from './encoders/csv-encoder';
 import { jsonDoc } from './encoders/json-encoder';
 import { sse } from './encoders/sse-encoder';
 import { describeFailure, outcomeOf } from './query-failure';
+import type { Chunk } from './readable-from';
 
 /** A query under way: its statement, its abort switch, and how to let go of everything. */
 export interface OpenQuery {
@@ -23,50 +25,78 @@ export interface OpenQuery {
   close: () => Promise<void>;
 }
 
-/** How many rows went out and whether more existed, filled in as a stream runs. */
-interface Tally {
-  rowCount: number;
-  truncated: boolean;
-}
-
 /** At most four progress events a second: enough to watch, too few to matter in the stream. */
 const PROGRESS_INTERVAL_MS = 250;
 
-/** The next batch of rows from `source`, skipping progress (for the look-ahead). */
-async function nextRows(source: AsyncIterator<Batch>): Promise<unknown[][] | undefined> {
-  for (;;) {
-    const next = await source.next();
-    if (next.done === true) return undefined;
-    if ('rows' in next.value) return next.value.rows;
+/**
+ * Hands out a query's batches up to `size` rows; once it is reached, looks one batch ahead to
+ * tell whether the result was truncated. Counts what went out as it goes.
+ */
+class LimitedPages {
+  rowCount = 0;
+  truncated = false;
+  private ended = false;
+
+  constructor(
+    private readonly q: OpenQuery,
+    private readonly pull: Pull,
+  ) {}
+
+  async next(): Promise<Batch | undefined> {
+    if (this.ended) return undefined;
+    const size = this.q.size;
+    if (size !== undefined && this.rowCount === size) {
+      this.ended = true;
+      this.truncated = await this.moreRows();
+      return undefined;
+    }
+    const batch = await this.pull();
+    if (batch === undefined) this.ended = true;
+    if (batch === undefined || !('rows' in batch)) return batch;
+    const room = size === undefined ? batch.rows.length : size - this.rowCount;
+    if (batch.rows.length > room) this.truncated = this.ended = true;
+    const rows = this.truncated ? batch.rows.slice(0, room) : batch.rows;
+    this.rowCount += rows.length;
+    this.q.run.addRows(rows.length);
+    return { rows };
+  }
+
+  private async moreRows(): Promise<boolean> {
+    for (;;) {
+      const batch = await this.pull();
+      if (batch === undefined) return false;
+      if ('rows' in batch) return true;
+    }
   }
 }
 
-/** Passes batches on up to `size` rows; on reaching it, looks one batch ahead to tell truncation. */
-async function* limited(
-  q: OpenQuery,
-  source: AsyncIterator<Batch>,
-  tally: Tally,
-): AsyncGenerator<Batch> {
+/** The next batch as bytes; its rows and their text die with this call, never held by a generator. */
+async function encodeNext(
+  pages: LimitedPages,
+  encode: (batch: Batch) => string,
+): Promise<Buffer | undefined> {
+  const batch = await pages.next();
+  return batch && Buffer.from(encode(batch), 'utf8');
+}
+
+/**
+ * Every batch, encoded. What a suspended generator keeps is only the Buffer it handed out, the
+ * very one the response stream holds anyway.
+ */
+async function* encoded(
+  pages: LimitedPages,
+  encode: (batch: Batch) => string,
+): AsyncGenerator<Buffer> {
   for (;;) {
-    const next = await source.next();
-    if (next.done === true) return;
-    if (!('rows' in next.value)) {
-      yield next.value;
-      continue;
-    }
-    const rows = next.value.rows;
-    const room = q.size === undefined ? rows.length : q.size - tally.rowCount;
-    const sent = Math.min(room, rows.length);
-    tally.rowCount += sent;
-    q.run.addRows(sent);
-    yield { rows: rows.length > room ? rows.slice(0, room) : rows };
-    if (rows.length > room) tally.truncated = true;
-    if (tally.truncated) return;
-    if (q.size !== undefined && tally.rowCount === q.size) {
-      tally.truncated = (await nextRows(source)) !== undefined;
-      return;
-    }
+    const chunk = await encodeNext(pages, encode);
+    if (chunk === undefined) return;
+    yield chunk;
   }
+}
+
+/** How the body ended, for the run's account. */
+function completed(q: OpenQuery, pages: LimitedPages): void {
+  q.run.end('completed', pages.truncated ? 'TRUNCATED' : 'END');
 }
 
 /** Records how the query ended; returns what its reader should be told, if anyone is left. */
@@ -77,20 +107,18 @@ function failed(q: OpenQuery, e: unknown): ReturnType<typeof describeFailure> {
 }
 
 /** `POST /query`: every failure after submission is an `error` event of the 200 stream. */
-export async function* sseEvents(q: OpenQuery, progress: boolean): AsyncGenerator<string> {
-  const tally: Tally = { rowCount: 0, truncated: false };
+export async function* sseEvents(q: OpenQuery, progress: boolean): AsyncGenerator<Chunk> {
   const ticker = progress ? new ProgressTicker(PROGRESS_INTERVAL_MS) : undefined;
   try {
     if (ticker)
       for await (const p of progressUntilColumns(q.statement, ticker)) yield sse.progress(p);
     const cols = compileColumns(await q.statement.waitForColumns());
     yield sse.metadata(cols);
-    const source = ticker ? batchesWithProgress(q.statement, ticker) : rowBatches(q.statement);
-    for await (const batch of limited(q, source, tally)) {
-      yield 'rows' in batch ? sse.rows(cols, batch.rows) : sse.progress(batch.progress);
-    }
-    q.run.end('completed', tally.truncated ? 'TRUNCATED' : 'END');
-    yield sse.complete(tally.rowCount, tally.truncated, q.statement.id);
+    const pull = ticker ? pullWithProgress(q.statement, ticker) : rowPull(q.statement);
+    const pages = new LimitedPages(q, pull);
+    yield* encoded(pages, (b) => ('rows' in b ? sse.rows(cols, b.rows) : sse.progress(b.progress)));
+    completed(q, pages);
+    yield sse.complete(pages.rowCount, pages.truncated, q.statement.id);
   } catch (e) {
     const failure = failed(q, e);
     if (failure) yield sse.error(failure);
@@ -100,18 +128,19 @@ export async function* sseEvents(q: OpenQuery, progress: boolean): AsyncGenerato
 }
 
 /** The JSON download: a failure after the head closes the document with an `error` member. */
-export async function* jsonBody(q: OpenQuery, cols: ResultColumns): AsyncGenerator<string> {
-  const tally: Tally = { rowCount: 0, truncated: false };
+export async function* jsonBody(q: OpenQuery, cols: ResultColumns): AsyncGenerator<Chunk> {
+  const pages = new LimitedPages(q, rowPull(q.statement));
   try {
     yield jsonDoc.head(cols);
     let first = true;
-    for await (const batch of limited(q, rowBatches(q.statement), tally)) {
-      if (!('rows' in batch)) continue;
-      yield jsonDoc.rows(cols, batch.rows, first);
+    yield* encoded(pages, (b) => {
+      if (!('rows' in b)) return '';
+      const out = jsonDoc.rows(cols, b.rows, first);
       first = false;
-    }
-    q.run.end('completed', tally.truncated ? 'TRUNCATED' : 'END');
-    yield jsonDoc.end(tally.truncated);
+      return out;
+    });
+    completed(q, pages);
+    yield jsonDoc.end(pages.truncated);
   } catch (e) {
     const failure = failed(q, e);
     if (failure) yield jsonDoc.failed(failure.message);
@@ -121,14 +150,12 @@ export async function* jsonBody(q: OpenQuery, cols: ResultColumns): AsyncGenerat
 }
 
 /** A CSV cannot say it failed, so a failure after the head aborts the transfer instead. */
-export async function* csvBody(q: OpenQuery, cols: ResultColumns): AsyncGenerator<string> {
-  const tally: Tally = { rowCount: 0, truncated: false };
+export async function* csvBody(q: OpenQuery, cols: ResultColumns): AsyncGenerator<Chunk> {
+  const pages = new LimitedPages(q, rowPull(q.statement));
   try {
     yield csv.header(cols);
-    for await (const batch of limited(q, rowBatches(q.statement), tally)) {
-      if ('rows' in batch) yield csv.rows(cols, batch.rows);
-    }
-    q.run.end('completed', tally.truncated ? 'TRUNCATED' : 'END');
+    yield* encoded(pages, (b) => ('rows' in b ? csv.rows(cols, b.rows) : ''));
+    completed(q, pages);
   } catch (e) {
     failed(q, e);
     throw e;
@@ -138,10 +165,7 @@ export async function* csvBody(q: OpenQuery, cols: ResultColumns): AsyncGenerato
 }
 
 /** Counts the bytes each chunk adds to the response, as it goes out. */
-export async function* metered(
-  source: AsyncIterator<string>,
-  run: QueryRun,
-): AsyncGenerator<string> {
+export async function* metered(source: AsyncIterator<Chunk>, run: QueryRun): AsyncGenerator<Chunk> {
   try {
     for (;;) {
       const next = await source.next();

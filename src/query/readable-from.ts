@@ -1,5 +1,8 @@
 import { Readable } from 'node:stream';
 
+/** What a body is made of: small strings for framing, one Buffer per page of rows. */
+export type Chunk = string | Buffer;
+
 /**
  * A byte stream pulled from an async iterator: the next chunk is produced only when the
  * consumer (the socket) wants more, which is the backpressure the service rests on.
@@ -8,7 +11,7 @@ import { Readable } from 'node:stream';
  * calls `onClose` whatever state the iterator was in.
  */
 export function readableFrom(
-  source: AsyncIterator<string>,
+  source: AsyncIterator<Chunk>,
   controller: AbortController,
   onClose: () => Promise<void>,
 ): Readable {
@@ -67,10 +70,10 @@ export class ClientGone extends Error {
  * proxies with idle timeouts don't cut a long query that has not produced rows yet.
  */
 export async function* withKeepAlive(
-  source: AsyncIterator<string>,
+  source: AsyncIterator<Chunk>,
   intervalMs: number,
   keepAlive: string,
-): AsyncGenerator<string> {
+): AsyncGenerator<Chunk> {
   try {
     for (;;) {
       const next = source.next();
