@@ -14,4 +14,6 @@ module.exports = {
     ],
   },
   testEnvironment: 'node',
+  // .cache holds downloaded servers and bench:memory's build of an older commit: never tests.
+  modulePathIgnorePatterns: ['<rootDir>/.cache/', '<rootDir>/dist/'],
 };

@@ -89,6 +89,11 @@ async function serviceReader(format, sql, t0) {
   });
   if (res.statusCode !== 200) {
     const text = await res.body.text();
+    // Past the replica's memory budget the service refuses at once; the mixed runs count that.
+    if (opts.countRefused && res.statusCode === 503 && res.headers['retry-after'] === '1') {
+      if (JSON.parse(text).errorName === 'REPLICA_FULL')
+        return { rows: 0, bytes: 0, ttfrMs: null, refused: 1 };
+    }
     throw new Error(`service HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
   }
   let bytes = 0;
@@ -145,8 +150,13 @@ async function serviceReader(format, sql, t0) {
   return { rows, bytes, ttfrMs };
 }
 
-function runOne(reader, sql, t0) {
+/** The formats of the load test, in turn: stream i of a `svc-mixed` run reads MIXED[i % 3]. */
+const MIXED = ['csv', 'json', 'sse'];
+
+function runOne(reader, sql, t0, i) {
   switch (reader) {
+    case 'svc-mixed':
+      return serviceReader(MIXED[i % MIXED.length], sql, t0);
     case 'limit':
       return limitReader(sql, t0);
     case 'trino-client':
@@ -167,9 +177,9 @@ async function main() {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const streams = await Promise.all(
-    Array.from({ length: n }, async () => {
+    Array.from({ length: n }, async (_, i) => {
       const s0 = performance.now();
-      const r = await runOne(opts.reader, opts.sql, s0);
+      const r = await runOne(opts.reader, opts.sql, s0, i);
       return { ...r, wallMs: performance.now() - s0 };
     }),
   );
@@ -183,6 +193,7 @@ async function main() {
     ttfrMs: n === 1 ? streams[0].ttfrMs : Math.min(...streams.map((s) => s.ttfrMs ?? Infinity)),
     wallMs,
     clientCpuS: (cpu.user + cpu.system) / 1e6,
+    refused: streams.reduce((a, s) => a + (s.refused ?? 0), 0),
   };
   if (n > 1) out.streams = streams;
   process.stdout.write(JSON.stringify(out) + '\n');

@@ -71,7 +71,8 @@ describe(`${STREAMS} concurrent streams from five identities (the built service 
         LOG_LEVEL: 'warn',
       },
       LOG,
-      ['-r', MEMORY_PROBE],
+      // The heap cap the Dockerfile and deploy/ give the service (a unit test keeps them equal).
+      ['--max-old-space-size=384', '-r', MEMORY_PROBE],
     );
   });
   afterAll(() => svc?.stop());

@@ -213,8 +213,8 @@ describe('loadConfig', () => {
     expect(config.query).toEqual({
       sqlMaxBytes: 1048576,
       maxConcurrentPerUser: 10,
-      maxConcurrent: streamsWithin(768),
-      memoryBudgetMb: 768,
+      maxConcurrent: streamsWithin(448),
+      memoryBudgetMb: 448,
       keepAliveMs: 15000,
     });
     expect(config.auth.idtoken).toBeUndefined();
@@ -283,8 +283,9 @@ describe('loadConfig', () => {
 
 describe('the replica stream cap', () => {
   it.each([
-    [{ MEMORY_BUDGET_MB: '768' }, streamsWithin(768)],
-    [{ MEMORY_BUDGET_MB: '200' }, streamsWithin(200)],
+    [{}, 96],
+    [{ MEMORY_BUDGET_MB: '768' }, 187],
+    [{ MEMORY_BUDGET_MB: '200' }, 25],
     [{ MEMORY_BUDGET_MB: '768', QUERY_MAX_CONCURRENT: '7' }, 7],
   ])('%j admits %i streams', (env, expected) => {
     expect(loadConfig({ ...BASE, ...env }).query.maxConcurrent).toBe(expected);

@@ -78,11 +78,12 @@ function mappingPattern(source: string | undefined): RegExp | undefined {
 }
 
 /**
- * Measured with `npm run bench` (see bench/README.md): an idle service holds about
- * BASE_MB of RSS, and each open stream adds at most about STREAM_MB at its peak.
+ * Measured with `npm run bench:memory` (bench/README.md): an idle service holds about BASE_MB
+ * of RSS, and each open stream adds 2.7 to 3.4 MiB at the peak (mixed CSV, JSON and SSE, 64
+ * to 168 streams, heap capped as the Dockerfile caps it); STREAM_MB is the rounded-up cost.
  */
-const BASE_MB = 96;
-const STREAM_MB = 4;
+const BASE_MB = 112;
+const STREAM_MB = 3.5;
 
 /** How many streams fit in the memory budget: the default of QUERY_MAX_CONCURRENT. */
 export function streamsWithin(budgetMb: number): number {

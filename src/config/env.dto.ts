@@ -68,8 +68,8 @@ export class EnvDto {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) QUERY_SQL_MAX_BYTES: number = 1048576;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) QUERY_MAX_CONCURRENT_PER_USER: number = 10;
-  /** Memory this replica may spend on open streams; QUERY_MAX_CONCURRENT is derived from it. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(64) MEMORY_BUDGET_MB: number = 768;
+  /** Peak RSS this replica aims to stay under; QUERY_MAX_CONCURRENT is derived from it. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(64) MEMORY_BUDGET_MB: number = 448;
   /** Streams in flight on this replica; past it a new query is a 503 (default from the budget). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) QUERY_MAX_CONCURRENT?: number;
   @IsOptional() @IsString() CORS_ORIGINS?: string;

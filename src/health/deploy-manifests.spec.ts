@@ -27,6 +27,8 @@ interface Container {
   readinessProbe?: Probe;
   lifecycle?: { preStop?: { exec?: { command: string[] }; sleep?: { seconds: number } } };
   volumeMounts?: { name: string; mountPath: string; subPath?: string }[];
+  env?: { name: string; value?: string }[];
+  resources?: { limits?: { memory?: string } };
 }
 interface Volume {
   name: string;
@@ -157,6 +159,40 @@ function check(m: Manifests, publicGets: string[]): string[] {
       );
     }
   }
+  problems.push(...memoryProblems(env, container));
+  return problems;
+}
+
+const UNITS: Record<string, number> = { Mi: 1, Gi: 1024, M: 1e6 / 2 ** 20, G: 1e9 / 2 ** 20 };
+
+/** A Kubernetes memory quantity in MiB (the forms one writes for a pod: Mi, Gi, M, G). */
+function mebibytes(quantity: string): number {
+  const m = /^(\d+)(Mi|Gi|M|G)$/.exec(quantity);
+  return m ? Number(m[1]) * UNITS[m[2]] : NaN;
+}
+
+/** The V8 old-space cap in a NODE_OPTIONS value, if any. */
+function heapCapMb(nodeOptions: string | undefined): number | undefined {
+  const m = /--max-old-space-size=(\d+)/.exec(nodeOptions ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The memory limit, the budget the service admits streams against, and the heap cap agree:
+ * the budget leaves a fifth of the limit as headroom (the budget is a measured estimate), and
+ * the heap cap sits below the budget, since the budget must also hold the stream buffers.
+ */
+function memoryProblems(env: Record<string, string>, container: Container): string[] {
+  const limit = mebibytes(container.resources?.limits?.memory ?? '');
+  if (Number.isNaN(limit)) return ['the container has no memory limit in Mi or Gi'];
+  const budget = Number(env.MEMORY_BUDGET_MB ?? new EnvDto().MEMORY_BUDGET_MB);
+  const problems: string[] = [];
+  if (budget > 0.8 * limit)
+    problems.push(`MEMORY_BUDGET_MB ${budget} is above 80 % of the memory limit (${limit} MiB)`);
+  const heap = heapCapMb(container.env?.find((e) => e.name === 'NODE_OPTIONS')?.value);
+  if (heap === undefined) problems.push('NODE_OPTIONS sets no --max-old-space-size');
+  else if (heap >= budget)
+    problems.push(`--max-old-space-size=${heap} is not below MEMORY_BUDGET_MB ${budget}`);
   return problems;
 }
 
@@ -230,11 +266,39 @@ describe('deploy/ Kubernetes manifests', () => {
       'ConfigMap sets TRINO_URI, which the service ignores',
     ],
     [
+      'a budget the memory limit cannot hold',
+      (m) => (m.configMap.data.MEMORY_BUDGET_MB = '1024'),
+      'MEMORY_BUDGET_MB 1024 is above 80 % of the memory limit',
+    ],
+    [
+      'a heap cap above the budget',
+      (m) => {
+        const [c] = m.deployment.spec.template.spec.containers;
+        c.env = [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=2048' }];
+      },
+      '--max-old-space-size=2048 is not below MEMORY_BUDGET_MB',
+    ],
+    [
+      'no memory limit',
+      (m) => delete m.deployment.spec.template.spec.containers[0].resources,
+      'the container has no memory limit',
+    ],
+    [
       'a value the service rejects',
       (m) => (m.configMap.data.SHUTDOWN_GRACE_SECONDS = 'soon'),
       'the service refuses the ConfigMap',
     ],
   ];
+  it('set the heap cap the Dockerfile sets', () => {
+    const [c] = loadManifests().deployment.spec.template.spec.containers;
+    const dockerfile = readFileSync(join(DEPLOY, '..', 'Dockerfile'), 'utf8');
+    const fromImage = /^ENV .*NODE_OPTIONS="([^"]*)"/m.exec(dockerfile)?.[1];
+    expect(heapCapMb(fromImage)).toBeDefined();
+    expect(heapCapMb(c.env?.find((e) => e.name === 'NODE_OPTIONS')?.value)).toBe(
+      heapCapMb(fromImage),
+    );
+  });
+
   it.each(breakages)('catch %s', (_name, breakIt, expected) => {
     const m = loadManifests();
     breakIt(m);
