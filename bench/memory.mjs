@@ -8,6 +8,7 @@
 //     refusals (503 REPLICA_FULL), and whether the rows of the admitted streams are exact;
 //   - one stream of `tpch.sf1.orders` per format, and the `limit` reader (Trino's protocol
 //     alone), for the throughput ratio to `limit` in the same sitting.
+// Each build's service runs with the node flags of its own Dockerfile (NODE_OPTIONS).
 // Env: BENCH_BUILDS (name=dir,...; set by scripts/bench-memory.sh), BENCH_MEMORY_LEVELS,
 // BENCH_MEMORY_SQL, BENCH_MEMORY_REPS, BENCH_NODE_ARGS (extra node flags for the service),
 // BENCH_SERVICE_ENV (extra service env as NAME=value,...).
@@ -65,13 +66,19 @@ async function trinoCount(sql) {
   }
 }
 
-/** Starts `dir`'s build with the memory probe; resolves once /health answers. */
+/** The node flags the build's own Dockerfile gives the service (its NODE_OPTIONS), if any. */
+function imageNodeArgs(dir) {
+  const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+  return (/^ENV .*NODE_OPTIONS="([^"]*)"/m.exec(dockerfile)?.[1] ?? '').split(' ').filter(Boolean);
+}
+
+/** Starts `dir`'s build as its image would, plus the memory probe; resolves once /health answers. */
 async function startService(dir, probeFile) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
-    [...NODE_ARGS, '-r', PROBE, path.join(dir, 'dist/src/main.js')],
+    [...imageNodeArgs(dir), ...NODE_ARGS, '-r', PROBE, path.join(dir, 'dist/src/main.js')],
     {
       env: {
         ...env,
@@ -190,6 +197,8 @@ async function main() {
     ),
   );
   writeFileSync(`${base}.md`, report(runs));
+  if (!env.BENCH_TAG)
+    writeFileSync(path.join(ROOT, 'docs/bench-memory-concurrency.svg'), chart(runs));
   console.log(`\n${report(runs)}\nwrote ${base}.json and ${base}.md`);
   if (runs.some((r) => r.exact === false)) {
     console.error('some run returned the wrong row count');
@@ -199,7 +208,8 @@ async function main() {
 
 /** Medians per build: memory by level, then throughput as a ratio to `limit`. */
 function report(runs) {
-  const names = builds.map((b) => b[0]);
+  const names = [...new Set(runs.map((r) => r.build))];
+  const levels = levelsOf(runs);
   const med = (rs, k) => median(rs.map((r) => r[k]));
   const lines = [
     `| level | ${names.map((b) => `${b}: peak RSS / heapUsed MiB (refused)`).join(' | ')} |`,
@@ -237,7 +247,75 @@ function report(runs) {
   return `${lines.join('\n')}\n`;
 }
 
-main().catch((e) => {
-  console.error(e.stack ?? e);
-  process.exit(1);
-});
+/** Median peak RSS of the mixed levels against the streams offered, one line per build. */
+function chart(runs) {
+  const levels = levelsOf(runs);
+  const W = 560;
+  const H = 300;
+  const pad = { l: 60, r: 120, t: 20, b: 40 };
+  const mixed = levels.filter((l) => l.kind === 'mixed').map((l) => l.n);
+  const budget = Number(env.MEMORY_BUDGET_MB ?? 448);
+  const series = [...new Set(runs.map((r) => r.build))].map((b, i) => ({
+    name: b,
+    color: ['#c0392b', '#2471a3', '#229954'][i % 3],
+    points: mixed.map((n) => [
+      n,
+      median(
+        runs
+          .filter((r) => r.build === b && r.kind === 'mixed' && r.n === n)
+          .map((r) => r.peakRssMiB),
+      ),
+    ]),
+  }));
+  const yMax =
+    Math.ceil(Math.max(budget, ...series.flatMap((s) => s.points.map((p) => p[1]))) / 100) * 100;
+  const x = (n) => pad.l + (n / Math.max(...mixed)) * (W - pad.l - pad.r);
+  const y = (v) => H - pad.b - (v / yMax) * (H - pad.t - pad.b);
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<line x1="${pad.l}" y1="${y(0)}" x2="${W - pad.r}" y2="${y(0)}" stroke="#000"/>`,
+    `<line x1="${pad.l}" y1="${y(0)}" x2="${pad.l}" y2="${pad.t}" stroke="#000"/>`,
+    `<text x="${(W - pad.r + pad.l) / 2}" y="${H - 8}" text-anchor="middle">concurrent mixed streams offered (CSV, JSON, SSE)</text>`,
+    `<text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">peak RSS (MiB)</text>`,
+    `<line x1="${pad.l}" y1="${y(budget)}" x2="${W - pad.r}" y2="${y(budget)}" stroke="#888" stroke-dasharray="4 4"/>`,
+    `<text x="${W - pad.r + 4}" y="${y(budget) + 4}" fill="#888">budget ${budget}</text>`,
+  ];
+  for (let v = 0; v <= yMax; v += 100)
+    out.push(`<text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end">${v}</text>`);
+  for (const n of mixed)
+    out.push(`<text x="${x(n)}" y="${y(0) + 16}" text-anchor="middle">${n}</text>`);
+  for (const s of series) {
+    const pts = s.points.map(([n, v]) => `${x(n)},${y(v)}`).join(' ');
+    out.push(`<polyline points="${pts}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
+    const [n, v] = s.points[s.points.length - 1];
+    out.push(
+      `<text x="${x(n) + 6}" y="${y(v) + 4}" fill="${s.color}">${s.name} ${v.toFixed(0)}</text>`,
+    );
+  }
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}
+
+/** The levels a set of runs measured, in the order they ran. */
+function levelsOf(runs) {
+  const seen = new Map();
+  for (const r of runs)
+    if (r.kind !== 'throughput') seen.set(`${r.kind}:${r.n}`, { kind: r.kind, n: r.n });
+  return [...seen.values()];
+}
+
+/** `node bench/memory.mjs <results.json>`: the table and the chart again, from a saved run. */
+function rerender(file) {
+  const { runs } = JSON.parse(readFileSync(file, 'utf8'));
+  writeFileSync(file.replace(/\.json$/, '.md'), report(runs));
+  writeFileSync(path.join(ROOT, 'docs/bench-memory-concurrency.svg'), chart(runs));
+  console.log(report(runs));
+}
+
+if (process.argv[2]) {
+  rerender(process.argv[2]);
+} else
+  main().catch((e) => {
+    console.error(e.stack ?? e);
+    process.exit(1);
+  });
