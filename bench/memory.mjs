@@ -278,9 +278,10 @@ function chart(runs) {
     `<text x="${(W - pad.r + pad.l) / 2}" y="${H - 8}" text-anchor="middle">concurrent mixed streams offered (CSV, JSON, SSE)</text>`,
     `<text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">peak RSS (MiB)</text>`,
     `<line x1="${pad.l}" y1="${y(budget)}" x2="${W - pad.r}" y2="${y(budget)}" stroke="#888" stroke-dasharray="4 4"/>`,
-    `<text x="${W - pad.r + 4}" y="${y(budget) + 4}" fill="#888">budget ${budget}</text>`,
+    `<text x="${pad.l + 4}" y="${y(budget) - 4}" fill="#888">budget ${budget}</text>`,
   ];
-  for (let v = 0; v <= yMax; v += 100)
+  const step = yMax > 800 ? 200 : 100;
+  for (let v = 0; v <= yMax; v += step)
     out.push(`<text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end">${v}</text>`);
   for (const n of mixed)
     out.push(`<text x="${x(n)}" y="${y(0) + 16}" text-anchor="middle">${n}</text>`);

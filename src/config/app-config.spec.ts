@@ -283,9 +283,9 @@ describe('loadConfig', () => {
 
 describe('the replica stream cap', () => {
   it.each([
-    [{}, 96],
-    [{ MEMORY_BUDGET_MB: '768' }, 187],
-    [{ MEMORY_BUDGET_MB: '200' }, 25],
+    [{}, 84],
+    [{ MEMORY_BUDGET_MB: '768' }, 164],
+    [{ MEMORY_BUDGET_MB: '200' }, 22],
     [{ MEMORY_BUDGET_MB: '768', QUERY_MAX_CONCURRENT: '7' }, 7],
   ])('%j admits %i streams', (env, expected) => {
     expect(loadConfig({ ...BASE, ...env }).query.maxConcurrent).toBe(expected);

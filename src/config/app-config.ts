@@ -78,12 +78,14 @@ function mappingPattern(source: string | undefined): RegExp | undefined {
 }
 
 /**
- * Measured with `npm run bench:memory` (bench/README.md): an idle service holds about BASE_MB
- * of RSS, and each open stream adds 2.7 to 3.4 MiB at the peak (mixed CSV, JSON and SSE, 64
- * to 168 streams, heap capped as the Dockerfile caps it); STREAM_MB is the rounded-up cost.
+ * Measured with `npm run bench:memory` and the load test (bench/README.md, Memory): an idle
+ * service holds about BASE_MB of RSS; an open stream adds about 3 MiB at the peak when read
+ * at full speed and up to 3.6 MiB when its client reads nothing (two page outputs held, one in
+ * the socket and one in the stream), with the heap capped as the Dockerfile caps it. STREAM_MB
+ * is the worst case, rounded up, so that a replica at its cap stays under its budget.
  */
 const BASE_MB = 112;
-const STREAM_MB = 3.5;
+const STREAM_MB = 4;
 
 /** How many streams fit in the memory budget: the default of QUERY_MAX_CONCURRENT. */
 export function streamsWithin(budgetMb: number): number {
