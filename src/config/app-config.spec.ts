@@ -214,7 +214,6 @@ describe('loadConfig', () => {
       sqlMaxBytes: 1048576,
       maxConcurrentPerUser: 10,
       maxConcurrent: streamsWithin(448),
-      memoryBudgetMb: 448,
       keepAliveMs: 15000,
     });
     expect(config.auth.idtoken).toBeUndefined();

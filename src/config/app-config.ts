@@ -39,7 +39,6 @@ export interface AppConfig {
     maxConcurrentPerUser: number;
     /** Streams in flight on this replica, from QUERY_MAX_CONCURRENT or the memory budget. */
     maxConcurrent: number;
-    memoryBudgetMb: number;
     keepAliveMs: number;
   };
   corsOrigins: string[];
@@ -209,7 +208,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       sqlMaxBytes: dto.QUERY_SQL_MAX_BYTES,
       maxConcurrentPerUser: dto.QUERY_MAX_CONCURRENT_PER_USER,
       maxConcurrent: dto.QUERY_MAX_CONCURRENT ?? streamsWithin(dto.MEMORY_BUDGET_MB),
-      memoryBudgetMb: dto.MEMORY_BUDGET_MB,
       keepAliveMs: dto.SSE_KEEP_ALIVE_SECONDS * 1000,
     },
     corsOrigins: corsOrigins(dto.CORS_ORIGINS),
