@@ -103,12 +103,14 @@ describe('SIGTERM with streams open (the built service as a real process)', () =
     process.stdout.write(
       `shutdown: 20 streams, ${completed} completed, ${20 - completed} ended SERVICE_SHUTTING_DOWN, exit 0 after ${exitedAt - signalledAt} ms\n`,
     );
+    const finished = { state: 'FINISHED', errorCode: null };
+    const cancelled = { state: 'FAILED', errorCode: 'USER_CANCELED' };
     for (const [i, id] of ids.entries()) {
-      const expected =
-        endings[i]?.type === 'complete'
-          ? { state: 'FINISHED', errorCode: null }
-          : { state: 'FAILED', errorCode: 'USER_CANCELED' };
-      expect(await settledState(id, 3000)).toEqual(expected);
+      // A short result cut at the grace may already have been read from Trino whole (its
+      // client was still behind): then nothing was left to cancel. A lineitem never is.
+      const allowed =
+        endings[i]?.type === 'complete' ? [finished] : i < 10 ? [cancelled, finished] : [cancelled];
+      expect(allowed).toContainEqual(await settledState(id, 3000));
     }
   });
 });
