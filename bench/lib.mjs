@@ -1,5 +1,6 @@
 // Shared helpers for the benchmark harness (plain ESM, run directly with node; no build step).
 import { readFileSync } from 'node:fs';
+import { request } from 'undici';
 
 /**
  * Counts occurrences of a byte pattern in a stream of chunks, including matches that straddle
@@ -129,4 +130,21 @@ export const mib = (b) => (b === null || b === undefined ? null : b / 1048576);
 export function localDate(d = new Date()) {
   const p = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** The first value of `sql`'s result, read straight from Trino (the runs' expected counts). */
+export async function trinoScalar(trino, sql) {
+  let res = await request(`${trino}/v1/statement`, {
+    method: 'POST',
+    body: sql,
+    headers: { 'X-Trino-User': 'bench' },
+  });
+  let value = null;
+  for (;;) {
+    const page = await res.body.json();
+    if (page.error) throw new Error(page.error.message);
+    if (page.data?.length) value = page.data[0][0];
+    if (!page.nextUri) return value;
+    res = await request(page.nextUri, { headers: { 'X-Trino-User': 'bench' } });
+  }
 }

@@ -17,7 +17,7 @@ import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { localDate, median, mib, procRssBytes, startRssSampler } from './lib.mjs';
+import { localDate, median, mib, procRssBytes, startRssSampler, trinoScalar } from './lib.mjs';
 
 const env = process.env;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,21 +49,6 @@ function freePort() {
       srv.close(() => resolve(port));
     });
   });
-}
-
-async function trinoCount(sql) {
-  let page = await (
-    await fetch(`${TRINO}/v1/statement`, {
-      method: 'POST',
-      body: `SELECT count(*) FROM (${sql})`,
-      headers: { 'x-trino-user': 'bench' },
-    })
-  ).json();
-  for (;;) {
-    if (page.error) throw new Error(page.error.message);
-    if (page.data) return page.data[0][0];
-    page = await (await fetch(page.nextUri)).json();
-  }
 }
 
 /** The node flags the build's own Dockerfile gives the service (its NODE_OPTIONS), if any. */
@@ -154,7 +139,8 @@ async function measure(dir, reader, sql, n) {
 
 async function main() {
   mkdirSync(TMP, { recursive: true });
-  const perStream = { mixed: await trinoCount(SQL), csv: await trinoCount(CSV_SQL) };
+  const count = (sql) => trinoScalar(TRINO, `SELECT count(*) FROM (${sql})`);
+  const perStream = { mixed: await count(SQL), csv: await count(CSV_SQL) };
   const runs = [];
   console.log(
     `bench:memory builds ${builds.map((b) => b[0]).join(', ')}; ${SQL}; ${CSV_SQL}; ${REPS} reps`,

@@ -7,7 +7,16 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { READERS, localDate, median, procCpuSeconds, startRssSampler, stats, mib } from './lib.mjs';
+import {
+  READERS,
+  localDate,
+  median,
+  procCpuSeconds,
+  startRssSampler,
+  stats,
+  mib,
+  trinoScalar,
+} from './lib.mjs';
 import { writeReports } from './report.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -60,22 +69,6 @@ function sh(cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.error) return null;
   return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() || null;
-}
-
-async function trinoScalar(sql) {
-  let res = await request(`${TRINO}/v1/statement`, {
-    method: 'POST',
-    body: sql,
-    headers: { 'X-Trino-User': 'bench' },
-  });
-  let value = null;
-  for (;;) {
-    const page = await res.body.json();
-    if (page.error) throw new Error(page.error.message);
-    if (page.data?.length) value = page.data[0][0];
-    if (!page.nextUri) return value;
-    res = await request(page.nextUri, { headers: { 'X-Trino-User': 'bench' } });
-  }
 }
 
 function machineInfo() {
@@ -321,7 +314,7 @@ async function main() {
 
   console.log(`trino-stream bench: ${JSON.stringify(config)}`);
   for (const w of workloads) {
-    w.expectedRows = await trinoScalar(`SELECT count(*) FROM (${w.sql})`);
+    w.expectedRows = await trinoScalar(TRINO, `SELECT count(*) FROM (${w.sql})`);
     doc.workloads.push(w);
   }
   const conc = config.concurrency.map((n) => ({
@@ -330,7 +323,7 @@ async function main() {
     concurrency: n,
   }));
   if (conc.length) {
-    const per = await trinoScalar(`SELECT count(*) FROM (${config.concurrencySql})`);
+    const per = await trinoScalar(TRINO, `SELECT count(*) FROM (${config.concurrencySql})`);
     for (const c of conc) {
       c.expectedRows = per * c.concurrency;
       doc.workloads.push(c);
