@@ -79,7 +79,7 @@ describe(`${STREAMS} concurrent streams from five identities (the built service 
 
   it('admits up to the replica cap, refuses the rest with 503 and one more per user with 429, and completes each admitted stream exactly', async () => {
     // Logins first: this suite measures streams, not a cold burst of 200 logins (160 bcrypt
-    // checks at once starve the event loop on 2 cores; see the README's Reliability section).
+    // checks at once starve the event loop on 2 cores; see docs/reliability.md).
     for (const w of who)
       expect((await fetch(`${svc.url}/me`, { headers: w.headers })).status).toBe(200);
     // The cap the default MEMORY_BUDGET_MB gives, as the service itself reports it.

@@ -98,7 +98,7 @@ describe('SIGTERM with streams open (the built service as a real process)', () =
       else expect(last).toMatchObject({ type: 'error', errorName: 'SERVICE_SHUTTING_DOWN' });
     }
     expect(await exited).toBe(0);
-    // Printed for the README's reliability figures; not asserted (the machine is shared).
+    // Printed for the reliability figures (docs/reliability.md); not asserted (the machine is shared).
     const completed = endings.filter((e) => e?.type === 'complete').length;
     process.stdout.write(
       `shutdown: 20 streams, ${completed} completed, ${20 - completed} ended SERVICE_SHUTTING_DOWN, exit 0 after ${exitedAt - signalledAt} ms\n`,

@@ -19,7 +19,7 @@ export type ErrorCode =
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   TRINO_UNAVAILABLE: 503,
-  // A misconfigured service, not a passing outage: 502 without Retry-After (see README).
+  // A misconfigured service, not a passing outage: 502 without Retry-After (docs/secure-trino.md).
   TRINO_AUTH_FAILED: 502,
   TRINO_TLS_FAILED: 502,
   QUERY_FAILED: 400,
