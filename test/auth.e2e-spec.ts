@@ -494,6 +494,27 @@ describe('auth (e2e)', () => {
       await refused(idtoken(signWith(key, idClaims(), { kid: ec.kid, alg: 'ES256' })));
     });
 
+    it('an unknown critical header extension is refused (RFC 7515 §4.1.11)', async () => {
+      const crit = { crit: ['x-must-understand'], 'x-must-understand': true };
+      await refused(idtoken(signWith(key, idClaims(), crit)));
+      await refused(bearer(signWith(key, accessClaims(), { typ: 'at+jwt', ...crit })));
+    });
+
+    it('a token that brings its own key (jwk) or points at one (jku, x5u) is refused, and nothing is fetched', async () => {
+      const elsewhere = await startJwksServer([]);
+      try {
+        const own = rsaKey(key.kid);
+        elsewhere.keys = [own.publicJwk];
+        await refused(idtoken(signWith(own, idClaims(), { jwk: own.publicJwk })));
+        await refused(idtoken(signWith(own, idClaims(), { jku: elsewhere.jwksUri })));
+        await refused(idtoken(signWith(own, idClaims(), { x5u: elsewhere.jwksUri })));
+        await refused(bearer(signWith(own, accessClaims(), { jku: elsewhere.jwksUri })));
+        expect(elsewhere.requests).toBe(0);
+      } finally {
+        await elsewhere.close();
+      }
+    });
+
     it('while the JWKS errors, cached keys keep working and an unknown key gets 503 with Retry-After; once it recovers a rotated key works', async () => {
       const rotated = rsaKey('own-rsa-2');
       // The known key is cached: a token never seen before (its own jti, so not the verified-

@@ -1,7 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sign } from 'jsonwebtoken';
+import { rsaKey, signWith } from '../../test/support/jwt-attacks';
 import { JwtVerifier } from './jwt-verifier';
 
 const ISSUER = 'https://issuer.test';
@@ -29,8 +28,8 @@ function slowJwks(jwk: object): Promise<{ server: Server; url: string; requests:
 
 describe('JwtVerifier under a burst while the key set loads slowly', () => {
   it('waits for the one key lookup in flight instead of starting more', async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const jwks = await slowJwks(publicKey.export({ format: 'jwk' }));
+    const key = rsaKey(KID);
+    const jwks = await slowJwks(key.publicJwk);
     try {
       const verifier = new JwtVerifier(
         {
@@ -47,13 +46,9 @@ describe('JwtVerifier under a burst while the key set loads slowly', () => {
       const results = await Promise.all(
         [0, 400, 1100, 1300].map(async (at, i) => {
           await new Promise((r) => setTimeout(r, at));
-          const token = sign({ sub: `client-${i}` }, privateKey, {
-            algorithm: 'RS256',
-            keyid: KID,
-            issuer: ISSUER,
-            audience: AUDIENCE,
-            expiresIn: 60,
-          });
+          const exp = Math.floor(Date.now() / 1000) + 60;
+          const claims = { sub: `client-${i}`, iss: ISSUER, aud: AUDIENCE, exp };
+          const token = signWith(key, claims);
           return (await verifier.verify(token)).subject;
         }),
       );

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import jwksRsa, { type JwksClient } from 'jwks-rsa';
-import { decode, verify, type Algorithm, type JwtHeader, type JwtPayload } from 'jsonwebtoken';
+import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import type { JwtConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 
 /** Asymmetric algorithms only: `none` and HS* would let a public key or nothing sign a token. */
-export const ALLOWED_ALGORITHMS: Algorithm[] = [
+export const ALLOWED_ALGORITHMS = [
   'RS256',
   'RS384',
   'RS512',
@@ -16,6 +16,8 @@ export const ALLOWED_ALGORITHMS: Algorithm[] = [
   'ES384',
   'ES512',
 ];
+/** A `kid` is only ever a key in a map; anything longer than this is not a real one. */
+const MAX_KID_LENGTH = 256;
 const CLOCK_TOLERANCE_S = 30;
 const CACHE_TTL_MS = 60_000;
 const CACHE_MAX = 10_000;
@@ -24,13 +26,19 @@ const FETCH_TIMEOUT_MS = 5000;
 /** Which token kind this verifier checks; decides the accepted `typ` headers and the messages. */
 export type TokenKind = 'idtoken' | 'bearer';
 
+/** A key from the issuer's key set, and the algorithm the set says it is for (if any). */
+interface IssuerKey {
+  publicKey: KeyObject;
+  alg?: string;
+}
+
 /** The verified claims a strategy needs. */
 export interface VerifiedToken {
   subject: string;
-  payload: JwtPayload;
+  payload: JWTPayload;
 }
 
-function scopesOf(payload: JwtPayload): Set<string> {
+function scopesOf(payload: JWTPayload): Set<string> {
   const scope: unknown = payload.scope ?? payload.scp;
   if (typeof scope === 'string') return new Set(scope.split(' '));
   if (Array.isArray(scope)) return new Set(scope.map(String));
@@ -72,7 +80,7 @@ export class JwtVerifier {
    */
   private readonly verified = new Map<string, { token: VerifiedToken; until: number }>();
   /** Key lookups in flight, by `kid`. */
-  private readonly lookups = new Map<string, Promise<string>>();
+  private readonly lookups = new Map<string, Promise<IssuerKey>>();
 
   constructor(
     private readonly config: JwtConfig,
@@ -90,23 +98,38 @@ export class JwtVerifier {
     return result;
   }
 
+  /**
+   * RFC 8725's checks, in order: the header first (algorithm allowlist, `typ`, `kid` shape),
+   * so junk never causes a key lookup; then jose verifies the signature with the key the
+   * configured key set holds for `kid`, rejects `crit` extensions it does not implement, and
+   * checks `iss`, `aud`, and `exp`/`nbf`/`iat` as numbers. Header keys (`jwk`, `jku`, `x5u`,
+   * `x5c`) are never read: the only keys are the issuer's.
+   */
   private async verifyUncached(token: string): Promise<VerifiedToken> {
     const invalid = new DomainError('UNAUTHENTICATED', `${label(this.kind)} is invalid or expired`);
-    const decoded = decode(token, { complete: true });
-    if (!decoded || typeof decoded.payload === 'string') throw invalid;
-    const header: JwtHeader = decoded.header;
-    if (!ALLOWED_ALGORITHMS.includes(header.alg as Algorithm) || !this.typAccepted(header.typ))
-      throw invalid;
-    if (typeof decoded.payload.exp !== 'number') throw invalid;
-    const key = await this.signingKey(header.kid);
-    let payload: JwtPayload;
+    let header: ReturnType<typeof decodeProtectedHeader>;
     try {
-      payload = verify(token, key, {
+      header = decodeProtectedHeader(token);
+    } catch {
+      throw invalid;
+    }
+    const { alg, kid } = header;
+    if (alg === undefined || !ALLOWED_ALGORITHMS.includes(alg)) throw invalid;
+    if (!this.typAccepted(header.typ)) throw invalid;
+    if (kid !== undefined && (typeof kid !== 'string' || kid.length > MAX_KID_LENGTH))
+      throw invalid;
+    const key = await this.signingKey(kid);
+    // RFC 8725 §3.1: a key is used with one algorithm; a key set entry naming another is refused.
+    if (key.alg !== undefined && key.alg !== alg) throw invalid;
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, key.publicKey, {
         algorithms: ALLOWED_ALGORITHMS,
         issuer: this.config.issuer,
         audience: this.config.audience,
         clockTolerance: CLOCK_TOLERANCE_S,
-      }) as JwtPayload;
+        requiredClaims: ['exp'],
+      }));
     } catch {
       throw invalid;
     }
@@ -123,7 +146,7 @@ export class JwtVerifier {
     return this.kind === 'bearer' && (lower === 'at+jwt' || lower === 'application/at+jwt');
   }
 
-  private checkScopes(payload: JwtPayload): void {
+  private checkScopes(payload: JWTPayload): void {
     const have = scopesOf(payload);
     const missing = this.config.requiredScopes.filter((s) => !have.has(s));
     if (missing.length === 0) return;
@@ -143,7 +166,7 @@ export class JwtVerifier {
    * second lookup start once the first is a second old, and each counts against the refetch
    * limit, so a burst of valid tokens on a slow provider used the limit up and got 503s.
    */
-  private signingKey(kid: string | undefined): Promise<string> {
+  private signingKey(kid: string | undefined): Promise<IssuerKey> {
     const id = kid ?? '';
     let lookup = this.lookups.get(id);
     if (!lookup) {
@@ -153,7 +176,7 @@ export class JwtVerifier {
     return lookup;
   }
 
-  private async lookUp(kid: string | undefined): Promise<string> {
+  private async lookUp(kid: string | undefined): Promise<IssuerKey> {
     let client: JwksClient;
     try {
       client = await this.jwks();
@@ -162,7 +185,8 @@ export class JwtVerifier {
       throw keyError(e, this.kind);
     }
     try {
-      return (await client.getSigningKey(kid)).getPublicKey();
+      const found = await client.getSigningKey(kid);
+      return { publicKey: createPublicKey(found.getPublicKey()), alg: found.alg };
     } catch (e) {
       throw keyError(e, this.kind);
     }
