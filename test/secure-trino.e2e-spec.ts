@@ -12,6 +12,7 @@ import {
   SECURE_ENV,
   SECURE_TRINO_HTTP_URL,
   secureSettledState,
+  secureTrinoLoginStatus,
   UNTRUSTED_CA_FILE,
 } from './support/secure-trino';
 
@@ -169,6 +170,37 @@ describe('nobody acts as someone else', () => {
     // account act only as alice and bob.
     const token = bearer(await accessToken('svc-reporting', 'svc-reporting-secret'));
     await expectDenied(token, 'SELECT 1', /cannot impersonate user svc-reporting/);
+  });
+});
+
+describe("bcrypt's 72-byte limit, against the password file Trino itself reads", () => {
+  // frank's entry in trino/etc-secure/password.db is a bcrypt hash of this 82-byte password.
+  const FRANK =
+    'frank-has-a-very-long-passphrase-that-runs-past-bcrypt-s-seventy-two-byte-limit-ok';
+  const SAME_72 = `${FRANK.slice(0, 72)}-but-another-tail`;
+  let fileSvc: RunningApp;
+
+  beforeAll(async () => {
+    fileSvc = await startApp({ AUTH_BASIC_PASSWORD_FILE: 'trino/etc-secure/password.db' });
+  });
+  afterAll(() => fileSvc?.close());
+
+  const meStatus = async (password: string): Promise<number> =>
+    (await fetch(`${fileSvc.url}/me`, { headers: basic('frank', password) })).status;
+
+  it('Trino 476 never accepts a password over 72 bytes, but does accept its first 72', async () => {
+    expect(Buffer.byteLength(FRANK)).toBe(82);
+    // Trino's bcrypt library refuses to hash more than 72 bytes; Trino answers 500.
+    expect(await secureTrinoLoginStatus('frank', FRANK)).not.toBe(200);
+    expect(await secureTrinoLoginStatus('frank', SAME_72)).not.toBe(200);
+    expect(await secureTrinoLoginStatus('frank', FRANK.slice(0, 72))).toBe(200);
+    expect(await secureTrinoLoginStatus('frank', 'wrong')).toBe(401);
+  });
+
+  it('the service agrees, with a clean 401: a wrong password sharing the first 72 bytes is refused', async () => {
+    expect(await meStatus(SAME_72)).toBe(401);
+    expect(await meStatus(FRANK)).toBe(401);
+    expect(await meStatus(FRANK.slice(0, 72))).toBe(200);
   });
 });
 

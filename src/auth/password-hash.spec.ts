@@ -35,6 +35,36 @@ describe('parsePasswordHash', () => {
       await expect(parsePasswordHash(stored).matches(`${password}x`)).resolves.toBe(false);
     });
 
+    describe('the 72-byte rule', () => {
+      const long = 'p'.repeat(60) + '-sixty-two-'.repeat(2); // 82 bytes
+      const hash = parsePasswordHash(bcrypt(long, 8));
+
+      it('a candidate over 72 bytes never matches, even one sharing the first 72', async () => {
+        expect(Buffer.byteLength(long)).toBeGreaterThan(72);
+        await expect(hash.matches(`${long.slice(0, 72)}-another-tail`)).resolves.toBe(false);
+        // The password it was made from is over 72 bytes too: refused, as Trino refuses it.
+        await expect(hash.matches(long)).resolves.toBe(false);
+      });
+
+      it('exactly 72 bytes still matches (what bcrypt actually hashed)', async () => {
+        await expect(hash.matches(long.slice(0, 72))).resolves.toBe(true);
+        await expect(hash.matches(long.slice(0, 71))).resolves.toBe(false);
+      });
+
+      it('bytes, not characters, are counted: 24 three-byte characters are 72 bytes', async () => {
+        const wide = '€'.repeat(24);
+        const wideHash = parsePasswordHash(bcrypt(wide, 8));
+        await expect(wideHash.matches(wide)).resolves.toBe(true);
+        await expect(wideHash.matches(`${wide}x`)).resolves.toBe(false);
+      });
+
+      it('PBKDF2 hashes have no such limit', async () => {
+        const pb = parsePasswordHash(pbkdf2(long, 1000));
+        await expect(pb.matches(long)).resolves.toBe(true);
+        await expect(pb.matches(`${long.slice(0, 72)}-another-tail`)).resolves.toBe(false);
+      });
+    });
+
     it.each([4, 5, 7])('cost %i is below the minimum of 8 and rejected', (cost) => {
       expect(() => parsePasswordHash(bcrypt('pw', cost))).toThrow(/at least 8/);
     });

@@ -15,9 +15,18 @@ export interface PasswordHash {
   matches(password: string): Promise<boolean>;
 }
 
+/** bcrypt reads this many bytes of a password and silently ignores the rest. */
+export const BCRYPT_MAX_PASSWORD_BYTES = 72;
+
 class BcryptHash implements PasswordHash {
   constructor(private readonly hash: string) {}
-  matches(password: string): Promise<boolean> {
+  /**
+   * A candidate over 72 bytes never matches: bcryptjs would compare only its first 72, so any
+   * password sharing them with the real one would pass. Trino 476 never accepts one either
+   * (its bcrypt library refuses to hash it; Trino answers 500).
+   */
+  async matches(password: string): Promise<boolean> {
+    if (Buffer.byteLength(password, 'utf8') > BCRYPT_MAX_PASSWORD_BYTES) return false;
     return compare(password, this.hash);
   }
 }

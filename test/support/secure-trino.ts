@@ -98,3 +98,31 @@ export async function secureSettledState(queryId: string): Promise<string> {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * The status the secure Trino answers to `user:password` on POST /v1/statement: 200 once the
+ * password is accepted (the query it started is cancelled at once), 401 when refused.
+ */
+export async function secureTrinoLoginStatus(user: string, password: string): Promise<number> {
+  const ca = readFileSync(SECURE_TRINO_CA_FILE, 'utf8');
+  const dispatcher = new Agent({ connect: { ca } });
+  const token = Buffer.from(`${user}:${password}`).toString('base64');
+  const headers = { authorization: `Basic ${token}`, 'x-trino-user': user };
+  try {
+    const res = await request(`${SECURE_TRINO_URL}/v1/statement`, {
+      method: 'POST',
+      body: 'SELECT 1',
+      headers,
+      dispatcher,
+    });
+    const text = await res.body.text();
+    if (res.statusCode === 200) {
+      const { nextUri } = JSON.parse(text) as { nextUri?: string };
+      if (nextUri)
+        await (await request(nextUri, { method: 'DELETE', headers, dispatcher })).body.text();
+    }
+    return res.statusCode;
+  } finally {
+    await dispatcher.close();
+  }
+}
