@@ -106,6 +106,8 @@ export async function createApp(
   configureHttpServer(app.getHttpServer(), config.http);
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Off by default: a client could otherwise pick its own address for the login throttle.
+  if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   app.use(requestIds);
   app.use(accessLog(logger));
   app.use(refuseWhileDraining(app.get(LifecycleService)));

@@ -25,6 +25,7 @@ import {
   tamper,
   type Claims,
   type JwksServer,
+  type RawResponse,
   type TestKey,
 } from './support/jwt-attacks';
 
@@ -631,47 +632,66 @@ describe('auth (e2e)', () => {
     });
   });
 
-  describe('failed logins are throttled per user and per client address', () => {
+  describe('failed logins: per (user, address), a per-user ceiling, a per-address ceiling', () => {
     let app: RunningApp;
-    const path = (): string => `${app.url}/me`;
+    const url = (a: RunningApp): string => `${a.url}/me`;
+    // The per-user ceiling is 100 by default; 20 here keeps the bcrypt work of the test small.
+    const PER_USER = 20;
 
     beforeAll(async () => {
-      app = await startApp();
+      app = await startApp({ AUTH_FAILED_LOGINS_PER_USER: String(PER_USER) });
     });
 
     afterAll(async () => {
       await app?.close();
     });
 
-    it('10 wrong passwords for one user, from different addresses, then 429 for that user only', async () => {
-      for (let i = 0; i < 10; i++) {
-        const res = await getFrom(path(), `127.0.0.${10 + i}`, basic('alice', `wrong-${i}`));
-        expect(res.status).toBe(401);
-      }
-      // A fresh address: the user key alone trips, even for the right password.
-      const blocked = await getFrom(path(), '127.0.0.30', basic('alice', USERS.alice));
-      expect(blocked.status).toBe(429);
-      const retryAfter = Number(blocked.headers['retry-after']);
+    function expectThrottled(res: RawResponse, because: string): void {
+      expect(res.status).toBe(429);
+      const retryAfter = Number(res.headers['retry-after']);
       expect(retryAfter).toBeGreaterThan(0);
       expect(retryAfter).toBeLessThanOrEqual(60);
-      const body = JSON.parse(blocked.body) as Record<string, unknown>;
-      expect(body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+      expect(JSON.parse(res.body)).toMatchObject({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: expect.stringContaining(because) as unknown,
+      });
+    }
+
+    it('10 wrong passwords for alice from address A: 429 there, while alice from B gets in', async () => {
+      const A = '127.0.0.2';
+      for (let i = 0; i < 10; i++)
+        expect((await getFrom(url(app), A, basic('alice', `wrong-${i}`))).status).toBe(401);
+      // From A even the right password waits out the window...
+      const blocked = await getFrom(url(app), A, basic('alice', USERS.alice));
+      expectThrottled(blocked, 'for this user from this address');
       expect(blocked.body).not.toContain(USERS.alice);
-      // Another user from that address is unaffected.
-      expect((await getFrom(path(), '127.0.0.30', basic('bob', USERS.bob))).status).toBe(200);
-      // Token methods are not Basic logins and are not throttled.
-      expect((await getFrom(path(), '127.0.0.30', idtoken(aliceIdToken))).status).toBe(200);
+      // ...but the attacker at A has not locked alice out: from B she gets in.
+      expect((await getFrom(url(app), '127.0.0.3', basic('alice', USERS.alice))).status).toBe(200);
+      // Other users at A are not affected either, and token methods are never throttled.
+      expect((await getFrom(url(app), A, basic('bob', USERS.bob))).status).toBe(200);
+      expect((await getFrom(url(app), A, idtoken(aliceIdToken))).status).toBe(200);
     });
 
-    it('10 failures from one address, for different users, then 429 for any user there', async () => {
-      const from = '127.0.0.40';
-      for (let i = 0; i < 10; i++) {
-        expect((await getFrom(path(), from, basic(`nobody-${i}`, 'x'))).status).toBe(401);
+    it("from many addresses, bob's per-user ceiling holds", async () => {
+      // Two failures from each of ten addresses: no address reaches its own limit.
+      for (let a = 10; a < 20; a++) {
+        for (let i = 0; i < PER_USER / 10; i++) {
+          const res = await getFrom(url(app), `127.0.0.${a}`, basic('bob', `guess-${a}-${i}`));
+          expect(res.status).toBe(401);
+        }
       }
-      const blocked = await getFrom(path(), from, basic('bob', USERS.bob));
-      expect(blocked.status).toBe(429);
-      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-      expect((await getFrom(path(), '127.0.0.41', basic('bob', USERS.bob))).status).toBe(200);
+      const fresh = await getFrom(url(app), '127.0.0.30', basic('bob', USERS.bob));
+      expectThrottled(fresh, 'for this user');
+      expect(fresh.body).not.toContain('from this address');
+    });
+
+    it('one address spraying one password over many users hits its own ceiling (30)', async () => {
+      const C = '127.0.0.40';
+      for (let i = 0; i < 30; i++)
+        expect((await getFrom(url(app), C, basic(`user-${i}`, 'Winter2026!'))).status).toBe(401);
+      expectThrottled(await getFrom(url(app), C, basic('carol', USERS.carol)), 'from this address');
+      expect((await getFrom(url(app), '127.0.0.41', basic('carol', USERS.carol))).status).toBe(200);
       expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
     });
 
@@ -687,5 +707,54 @@ describe('auth (e2e)', () => {
       await expectErrorBody(last!, 429, ['guess-11']);
       expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
     });
+
+    it('X-Forwarded-For is ignored unless TRUST_PROXY_HOPS says so', async () => {
+      const from = '127.0.0.50';
+      const forwarded = (client: string): Headers => ({ 'x-forwarded-for': client });
+      for (let i = 0; i < 10; i++) {
+        const res = await getFrom(url(app), from, {
+          ...basic('dave', `wrong-${i}`),
+          ...forwarded('10.0.0.1'),
+        });
+        expect(res.status).toBe(401);
+      }
+      // Not trusted: a new X-Forwarded-For does not make a new client.
+      const same = await getFrom(url(app), from, {
+        ...basic('dave', USERS.dave),
+        ...forwarded('10.0.0.2'),
+      });
+      expectThrottled(same, 'for this user from this address');
+    });
+
+    // Last, and with its own app: Passport keeps one strategy per name per process, so the
+    // most recently started app's strategies (and their throttles) serve every app here.
+    it('with TRUST_PROXY_HOPS=1, clients behind the proxy are told apart by X-Forwarded-For', async () => {
+      const proxied = await startApp({ TRUST_PROXY_HOPS: '1' });
+      try {
+        await proxiedClients(proxied);
+      } finally {
+        await proxied.close();
+      }
+    });
+
+    async function proxiedClients(proxied: RunningApp): Promise<void> {
+      const proxy = '127.0.0.60';
+      const via = (client: string, user: string, password: string): Promise<RawResponse> =>
+        getFrom(url(proxied), proxy, { ...basic(user, password), 'x-forwarded-for': client });
+      for (let i = 0; i < 10; i++)
+        expect((await via('203.0.113.7', 'dave', `wrong-${i}`)).status).toBe(401);
+      expectThrottled(
+        await via('203.0.113.7', 'dave', USERS.dave),
+        'for this user from this address',
+      );
+      // Another client behind the same proxy is another address.
+      expect((await via('203.0.113.8', 'dave', USERS.dave)).status).toBe(200);
+      // Only the hop the proxy appended counts: a client cannot prepend its own entries.
+      const spoofed = await getFrom(url(proxied), proxy, {
+        ...basic('dave', USERS.dave),
+        'x-forwarded-for': '198.51.100.1, 203.0.113.7',
+      });
+      expectThrottled(spoofed, 'for this user from this address');
+    }
   });
 });

@@ -126,6 +126,34 @@ describe('loadConfig', () => {
     expect(configError({ ...BASE, ...env }).message).toContain(variable);
   });
 
+  it('failed-login limits default to 10 per user and address, 100 per user, 30 per address', () => {
+    expect(loadConfig(BASE).auth.failedLogins).toEqual({
+      perUserAddress: 10,
+      perUser: 100,
+      perAddress: 30,
+    });
+    expect(loadConfig(BASE).trustProxyHops).toBe(0);
+    const set = loadConfig({
+      ...BASE,
+      AUTH_FAILED_LOGINS_PER_USER_ADDRESS: '5',
+      AUTH_FAILED_LOGINS_PER_USER: '50',
+      AUTH_FAILED_LOGINS_PER_ADDRESS: '20',
+      TRUST_PROXY_HOPS: '2',
+    });
+    expect(set.auth.failedLogins).toEqual({ perUserAddress: 5, perUser: 50, perAddress: 20 });
+    expect(set.trustProxyHops).toBe(2);
+  });
+
+  it.each([
+    ['AUTH_FAILED_LOGINS_PER_USER', { AUTH_FAILED_LOGINS_PER_USER: '10' }],
+    ['AUTH_FAILED_LOGINS_PER_USER', { AUTH_FAILED_LOGINS_PER_USER_ADDRESS: '200' }],
+    ['AUTH_FAILED_LOGINS_PER_ADDRESS', { AUTH_FAILED_LOGINS_PER_ADDRESS: '0' }],
+    ['TRUST_PROXY_HOPS', { TRUST_PROXY_HOPS: '-1' }],
+    ['TRUST_PROXY_HOPS', { TRUST_PROXY_HOPS: 'true' }],
+  ] as [string, NodeJS.ProcessEnv][])('a bad login limit names %s: %j', (variable, env) => {
+    expect(configError({ ...BASE, ...env }).message).toContain(variable);
+  });
+
   it('names every bad variable at once', () => {
     const error = configError({ ...BASE, PORT: 'abc', TRINO_URL: 'nope' });
     expect(error.message).toContain('PORT');

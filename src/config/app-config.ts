@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { validateSync, ValidationError } from 'class-validator';
+import type { FailedLoginLimits } from '../auth/login-throttle';
 import { EnvDto } from './env.dto';
 
 /** JWT verification settings for one token kind (`idtoken` or Bearer). */
@@ -33,7 +34,10 @@ export interface AppConfig {
     idtoken?: JwtConfig;
     bearer?: JwtConfig;
     userMapping?: RegExp;
+    failedLogins: FailedLoginLimits;
   };
+  /** Proxy hops whose X-Forwarded-For entries name the client (Express `trust proxy`). */
+  trustProxyHops: number;
   query: {
     sqlMaxBytes: number;
     maxConcurrentPerUser: number;
@@ -178,7 +182,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       dto.AUTH_BEARER_REQUIRED_SCOPES,
     ),
     userMapping: mappingPattern(dto.AUTH_USER_MAPPING_PATTERN),
+    failedLogins: {
+      perUserAddress: dto.AUTH_FAILED_LOGINS_PER_USER_ADDRESS,
+      perUser: dto.AUTH_FAILED_LOGINS_PER_USER,
+      perAddress: dto.AUTH_FAILED_LOGINS_PER_ADDRESS,
+    },
   };
+  // Equal or lower, one address reaching its limit for a user would lock that user out.
+  if (auth.failedLogins.perUser <= auth.failedLogins.perUserAddress) {
+    throw new ConfigError(
+      'AUTH_FAILED_LOGINS_PER_USER: must exceed AUTH_FAILED_LOGINS_PER_USER_ADDRESS, or one address could lock a user out',
+    );
+  }
   if (!auth.basicPasswordFile && !auth.idtoken && !auth.bearer) {
     throw new ConfigError(
       'No authentication method is enabled: set AUTH_BASIC_PASSWORD_FILE, AUTH_IDTOKEN_ISSUER or AUTH_BEARER_ISSUER',
@@ -204,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       heartbeatMs: dto.TRINO_HEARTBEAT_SECONDS * 1000,
     },
     auth,
+    trustProxyHops: dto.TRUST_PROXY_HOPS,
     query: {
       sqlMaxBytes: dto.QUERY_SQL_MAX_BYTES,
       maxConcurrentPerUser: dto.QUERY_MAX_CONCURRENT_PER_USER,

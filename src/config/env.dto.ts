@@ -46,6 +46,15 @@ export class EnvDto {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(240) TRINO_HEARTBEAT_SECONDS: number = 60;
 
   @IsOptional() @IsString() @IsNotEmpty() AUTH_BASIC_PASSWORD_FILE?: string;
+  /**
+   * Failed Basic logins allowed a minute: per (user, client address), per user from any
+   * address, and per address over all users.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) AUTH_FAILED_LOGINS_PER_USER_ADDRESS: number = 10;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) AUTH_FAILED_LOGINS_PER_USER: number = 100;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) AUTH_FAILED_LOGINS_PER_ADDRESS: number = 30;
+  /** Proxies in front of the service whose X-Forwarded-For entries are believed; 0 believes none. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10) TRUST_PROXY_HOPS: number = 0;
 
   @IsOptional() @IsUrl(URL_OPTIONS) AUTH_IDTOKEN_ISSUER?: string;
   @ValidateIf((e: EnvDto) => e.AUTH_IDTOKEN_ISSUER !== undefined)

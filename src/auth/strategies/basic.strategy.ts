@@ -18,7 +18,8 @@ export class BasicStrategy extends PassportStrategy(Strategy, 'basic') {
 
   async validate(req: Request): Promise<Principal> {
     const encoded = (req.headers.authorization ?? '').replace(/^Basic /i, '');
-    const user = await this.basic.verify(encoded, req.socket.remoteAddress ?? 'unknown');
+    // req.ip is the socket's address unless TRUST_PROXY_HOPS names proxies to believe.
+    const user = await this.basic.verify(encoded, req.ip ?? req.socket.remoteAddress ?? 'unknown');
     return { user: this.mapper.map(user), authMethod: 'basic' };
   }
 }
