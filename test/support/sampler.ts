@@ -19,6 +19,12 @@ export interface HeapSample {
   heapTotal: number;
 }
 
+/** The heap left after a full collection (the probe's MEMORY_PROBE_GC_MS lines). */
+export interface LiveHeapSample {
+  t: number;
+  liveHeap: number;
+}
+
 /** Samples a process's resident size, fds and sockets from /proc every `everyMs`. */
 export class ProcSampler {
   readonly samples: Sample[] = [];
@@ -52,11 +58,20 @@ export class ProcSampler {
   }
 }
 
-/** The heap lines the memory probe wrote so far. */
-export function heapSamples(file: string): HeapSample[] {
+function probeLines(file: string): Record<string, number>[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.length > 0)
-    .map((l) => JSON.parse(l) as HeapSample);
+    .map((l) => JSON.parse(l) as Record<string, number>);
+}
+
+/** The heap lines the memory probe wrote so far. */
+export function heapSamples(file: string): HeapSample[] {
+  return probeLines(file).filter((l) => 'heapUsed' in l) as unknown as HeapSample[];
+}
+
+/** The after-a-full-collection lines the memory probe wrote so far. */
+export function liveHeapSamples(file: string): LiveHeapSample[] {
+  return probeLines(file).filter((l) => 'liveHeap' in l) as unknown as LiveHeapSample[];
 }
