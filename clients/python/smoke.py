@@ -73,6 +73,22 @@ def check_exact_bigint(client: AuthenticatedClient) -> None:
     check(doc.data[0]["big"] == 2**63 - 1, f"BIGINT max came back as {doc.data[0]['big']!r}")
 
 
+def check_parameters(client: AuthenticatedClient) -> None:
+    body = DownloadRequestDto(
+        sql="SELECT name FROM tpch.tiny.nation WHERE name IN (?, ?) ORDER BY name",
+        parameters=["GERMANY", "x' OR '1'='1"],
+    )
+    doc = query_download_json.sync(client=client, body=body)
+    check(isinstance(doc, QueryDocumentDto), f"parameterised download parsed as {type(doc).__name__}")
+    names = [row["name"] for row in doc.data]
+    check(names == ["GERMANY"], f"parameterised query gave {names!r}")
+    typed = DownloadRequestDto(
+        sql="SELECT ? AS d", parameters=[{"type": "decimal(38,18)", "value": "1.000000000000000001"}]
+    )
+    res = query_download_json.sync_detailed(client=client, body=typed)
+    check(b'"d":1.000000000000000001}' in res.content, f"typed parameter gave {res.content!r}")
+
+
 def check_sse(client: AuthenticatedClient) -> None:
     # The generated sync() would buffer the whole stream and then hand the text to a model's
     # from_dict; a stream is read incrementally, so only the request is built by the client.
@@ -110,7 +126,8 @@ def main() -> None:
         print(f"python {name}: /me, JSON download (25 rows), SSE (25 rows + complete) ok")
     check_download_error(clients["basic"][0])
     check_exact_bigint(clients["basic"][0])
-    print("python: download error parsed as QueryErrorResponseDto, BIGINT max exact ok")
+    check_parameters(clients["basic"][0])
+    print("python: download error parsed as QueryErrorResponseDto, BIGINT max exact, parameters bound ok")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { boundStatement, ParameterError } from './parameters/trino-literal';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -31,6 +32,16 @@ export interface StreamResponse {
 }
 
 /** Orchestrates a query: limits, submission, first answer, and one body per format. */
+/** The statement to send: parameters (already validated) bound, or a 400 saying why not. */
+function bindOrRefuse(dto: QueryBaseDto): string {
+  try {
+    return boundStatement(dto.sql, dto.parameters);
+  } catch (e) {
+    if (e instanceof ParameterError) throw new BadRequestException(e.message);
+    throw e;
+  }
+}
+
 @Injectable()
 export class QueryService {
   constructor(
@@ -137,6 +148,7 @@ export class QueryService {
         `sql is larger than ${this.config.query.sqlMaxBytes} bytes`,
       );
     }
+    const sql = bindOrRefuse(dto);
     const release = this.registry.acquire(principal.user);
     const controller = new AbortController();
     const untrack = this.lifecycle.track(controller);
@@ -155,7 +167,7 @@ export class QueryService {
         schema: dto.schema,
         traceToken: ctx.requestId,
       };
-      const statement = await this.trino.submit(dto.sql, { ...options, signal: controller.signal });
+      const statement = await this.trino.submit(sql, { ...options, signal: controller.signal });
       run.queryId = statement.id;
       return this.opened(statement, principal.user, controller, dto.size, run, letGo);
     } catch (e) {

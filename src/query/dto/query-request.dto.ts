@@ -9,7 +9,9 @@ import {
   Max,
   Min,
   MinLength,
+  Validate,
 } from 'class-validator';
+import { BindableParameters, MAX_PARAMETERS } from '../parameters/parameters.validator';
 
 /** Trims the SQL and drops one trailing `;`, so `SELECT 1;` is accepted as one statement. */
 const normaliseSql = ({ value }: { value: unknown }): unknown =>
@@ -51,6 +53,25 @@ export class QueryBaseDto {
   @IsString()
   @MinLength(1)
   schema?: string;
+
+  /**
+   * Values for the `?` markers of `sql`, bound by Trino (`EXECUTE IMMEDIATE ... USING`), never
+   * pasted into the SQL text. Each is a JSON string (varchar), boolean, null, integer within
+   * ±2^53 (bigint), other finite number (double), or `{"type": "<trino type>", "value":
+   * "<text>"}` for any other type: `bigint`, `integer`, `smallint`, `tinyint`, `real`,
+   * `double`, `decimal(p,s)`, `varchar(n)`, `char(n)`, `varbinary` (base64), `date`,
+   * `time(p)`, `time(p) with time zone`, `timestamp(p)`, `timestamp(p) with time zone`,
+   * `json`, `uuid`, `boolean`. A value its type cannot hold is a 400 naming its index.
+   */
+  @ApiPropertyOptional({
+    type: 'array',
+    items: {},
+    maxItems: MAX_PARAMETERS,
+    example: ['ALGERIA', 42, { type: 'decimal(38,18)', value: '1.5' }],
+  })
+  @IsOptional()
+  @Validate(BindableParameters)
+  parameters?: unknown[];
 }
 
 /** `POST /query`: a query, and whether to report Trino's progress while it runs. */
