@@ -154,6 +154,29 @@ describe('loadConfig', () => {
     expect(configError({ ...BASE, ...env }).message).toContain(variable);
   });
 
+  it('QUERY_SESSION_PROPERTIES_ALLOWED lists system and catalog properties, none by default', () => {
+    expect(loadConfig(BASE).query.sessionPropertiesAllowed).toEqual([]);
+    const env = { ...BASE, QUERY_SESSION_PROPERTIES_ALLOWED: ' query_max_stage_count, tpch.x ,' };
+    expect(loadConfig(env).query.sessionPropertiesAllowed).toEqual([
+      'query_max_stage_count',
+      'tpch.x',
+    ]);
+  });
+
+  it.each([
+    ['a name Trino cannot have', 'query max', /not a Trino session property name: query max/],
+    [
+      'a time limit callers could raise',
+      'join_distribution_type,query_max_run_time',
+      /raise the cluster's time limit/,
+    ],
+    ['the execution-time limit', 'query_max_execution_time', /raise the cluster's time limit/],
+  ])('QUERY_SESSION_PROPERTIES_ALLOWED refuses %s', (_label, list, message) => {
+    expect(configError({ ...BASE, QUERY_SESSION_PROPERTIES_ALLOWED: list }).message).toMatch(
+      message,
+    );
+  });
+
   it('names every bad variable at once', () => {
     const error = configError({ ...BASE, PORT: 'abc', TRINO_URL: 'nope' });
     expect(error.message).toContain('PORT');
@@ -243,6 +266,7 @@ describe('loadConfig', () => {
       maxConcurrentPerUser: 10,
       maxConcurrent: streamsWithin(448),
       keepAliveMs: 15000,
+      sessionPropertiesAllowed: [],
     });
     expect(config.auth.idtoken).toBeUndefined();
     expect(config.auth.bearer).toBeUndefined();

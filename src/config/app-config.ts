@@ -3,6 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { validateSync, ValidationError } from 'class-validator';
 import type { FailedLoginLimits } from '../auth/login-throttle';
+import { PROPERTY_NAME } from '../query/parameters/session-properties';
 import { EnvDto } from './env.dto';
 
 /** JWT verification settings for one token kind (`idtoken` or Bearer). */
@@ -44,6 +45,8 @@ export interface AppConfig {
     /** Streams in flight on this replica, from QUERY_MAX_CONCURRENT or the memory budget. */
     maxConcurrent: number;
     keepAliveMs: number;
+    /** Session properties a request may set (QUERY_SESSION_PROPERTIES_ALLOWED). */
+    sessionPropertiesAllowed: string[];
   };
   corsOrigins: string[];
   shutdownGraceMs: number;
@@ -155,6 +158,29 @@ function corsOrigins(list: string | undefined): string[] {
   return origins;
 }
 
+const RAISABLE_LIMITS = ['query_max_run_time', 'query_max_execution_time'];
+
+function sessionProperties(list: string | undefined): string[] {
+  const names = (list ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n.length > 0);
+  const bad = names.filter((n) => !PROPERTY_NAME.test(n));
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `QUERY_SESSION_PROPERTIES_ALLOWED: not a Trino session property name: ${bad.join(', ')}`,
+    );
+  }
+  // Trino takes these from the session as given, so a caller could raise the cluster's limit.
+  const limits = names.filter((n) => RAISABLE_LIMITS.includes(n));
+  if (limits.length > 0) {
+    throw new ConfigError(
+      `QUERY_SESSION_PROPERTIES_ALLOWED: ${limits.join(', ')} would let callers raise the cluster's time limit; requests cap their run time with "timeout" instead`,
+    );
+  }
+  return names;
+}
+
 /** Validates `env` and returns the typed config, or throws one ConfigError naming the problems. */
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const known = Object.keys(new EnvDto());
@@ -225,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       maxConcurrentPerUser: dto.QUERY_MAX_CONCURRENT_PER_USER,
       maxConcurrent: dto.QUERY_MAX_CONCURRENT ?? streamsWithin(dto.MEMORY_BUDGET_MB),
       keepAliveMs: dto.SSE_KEEP_ALIVE_SECONDS * 1000,
+      sessionPropertiesAllowed: sessionProperties(dto.QUERY_SESSION_PROPERTIES_ALLOWED),
     },
     corsOrigins: corsOrigins(dto.CORS_ORIGINS),
     shutdownGraceMs: dto.SHUTDOWN_GRACE_SECONDS * 1000,

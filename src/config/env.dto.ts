@@ -82,6 +82,8 @@ export class EnvDto {
   /** Streams in flight on this replica; past it a new query is a 503 (default from the budget). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) QUERY_MAX_CONCURRENT?: number;
   @IsOptional() @IsString() CORS_ORIGINS?: string;
+  /** Comma-separated Trino session properties a request's `session` may set; none by default. */
+  @IsOptional() @IsString() QUERY_SESSION_PROPERTIES_ALLOWED?: string;
 
   /** Longest silence on an SSE stream before a keep-alive comment is sent. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(15) SSE_KEEP_ALIVE_SECONDS: number = 15;

@@ -1,6 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { errorBody } from '../common/all-exceptions.filter';
+import { RunTimeLimit } from '../trino/run-time-limit';
 import { TrinoClient } from '../trino/trino-client';
 import { TrinoModule } from '../trino/trino.module';
 import { QueryController } from './query.controller';
@@ -16,7 +17,7 @@ function requireJson(req: Request, res: Response, next: NextFunction): void {
 @Module({
   imports: [TrinoModule],
   controllers: [QueryController],
-  providers: [TrinoClient, QueryRegistry, QueryService],
+  providers: [TrinoClient, RunTimeLimit, QueryRegistry, QueryService],
 })
 export class QueryModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

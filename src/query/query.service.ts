@@ -1,3 +1,4 @@
+import { sessionHeader, SessionError } from './parameters/session-properties';
 import { boundStatement, ParameterError } from './parameters/trino-literal';
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
@@ -9,6 +10,7 @@ import type { Principal } from '../auth/principal';
 import { LOG } from '../observability/log.token';
 import { MetricsService, type Endpoint } from '../observability/metrics.service';
 import { QueryRun } from '../observability/query-run';
+import { RunTimeLimit } from '../trino/run-time-limit';
 import { TrinoClient, TrinoStatement, TrinoUnavailableError } from '../trino/trino-client';
 import type { DownloadRequestDto, QueryBaseDto, QueryRequestDto } from './dto/query-request.dto';
 import { compileColumns, type ResultColumns } from './encoders/columns';
@@ -32,12 +34,17 @@ export interface StreamResponse {
 }
 
 /** Orchestrates a query: limits, submission, first answer, and one body per format. */
-/** The statement to send: parameters (already validated) bound, or a 400 saying why not. */
-function bindOrRefuse(dto: QueryBaseDto): string {
+/**
+ * The statement to send, parameters (already validated) bound; the session request is
+ * checked too. Anything the service will not send is a 400 saying why.
+ */
+function bindOrRefuse(dto: QueryBaseDto, allowed: readonly string[]): string {
   try {
+    sessionHeader(dto.timeout, dto.session, allowed);
     return boundStatement(dto.sql, dto.parameters);
   } catch (e) {
-    if (e instanceof ParameterError) throw new BadRequestException(e.message);
+    if (e instanceof ParameterError || e instanceof SessionError)
+      throw new BadRequestException(e.message);
     throw e;
   }
 }
@@ -47,6 +54,7 @@ export class QueryService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly trino: TrinoClient,
+    private readonly runTimeLimit: RunTimeLimit,
     private readonly registry: QueryRegistry,
     private readonly lifecycle: LifecycleService,
     private readonly metrics: MetricsService,
@@ -148,7 +156,8 @@ export class QueryService {
         `sql is larger than ${this.config.query.sqlMaxBytes} bytes`,
       );
     }
-    const sql = bindOrRefuse(dto);
+    const allowed = this.config.query.sessionPropertiesAllowed;
+    const sql = bindOrRefuse(dto, allowed);
     const release = this.registry.acquire(principal.user);
     const controller = new AbortController();
     const untrack = this.lifecycle.track(controller);
@@ -161,11 +170,16 @@ export class QueryService {
       untrack();
     };
     try {
+      const timeout =
+        dto.timeout === undefined
+          ? undefined
+          : await this.runTimeLimit.cap(dto.timeout, controller.signal);
       const options = {
         user: principal.user,
         catalog: dto.catalog,
         schema: dto.schema,
         traceToken: ctx.requestId,
+        session: sessionHeader(timeout, dto.session, allowed),
       };
       const statement = await this.trino.submit(sql, { ...options, signal: controller.signal });
       run.queryId = statement.id;

@@ -72,6 +72,8 @@ export interface StatementOptions {
   schema?: string;
   /** Sent as Trino's trace token so a Trino query can be traced back to the HTTP request. */
   traceToken?: string;
+  /** `X-Trino-Session`: the request's session properties, already encoded. */
+  session?: string;
   signal: AbortSignal;
 }
 
@@ -279,6 +281,7 @@ export class TrinoClient {
     if (catalog !== undefined) h['x-trino-catalog'] = catalog;
     if (schema !== undefined) h['x-trino-schema'] = schema;
     if (options.traceToken !== undefined) h['x-trino-trace-token'] = options.traceToken;
+    if (options.session !== undefined) h['x-trino-session'] = options.session;
     return h;
   }
 

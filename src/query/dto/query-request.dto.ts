@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -72,6 +73,30 @@ export class QueryBaseDto {
   @IsOptional()
   @Validate(BindableParameters)
   parameters?: unknown[];
+
+  /**
+   * Seconds the query may take in Trino, queueing and planning included (Trino's
+   * `query_max_run_time`, never sent above the cluster's own limit). Past it the query fails
+   * with `EXCEEDED_TIME_LIMIT`, reported like any other failure.
+   * @example 60
+   */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 86400 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  timeout?: number;
+
+  /**
+   * Trino session properties for this query, only those the operator lists in
+   * `QUERY_SESSION_PROPERTIES_ALLOWED` (none by default); any other name is a 400 naming it.
+   * Values are strings, numbers or booleans, as in `SET SESSION`.
+   * @example {"query_max_stage_count": 50}
+   */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: {} })
+  @IsOptional()
+  @IsObject()
+  session?: Record<string, unknown>;
 }
 
 /** `POST /query`: a query, and whether to report Trino's progress while it runs. */
