@@ -20,44 +20,19 @@ export interface Failure {
 
 const logger = new Logger('Query');
 
-/**
- * Describes why a stream failed, or returns undefined when its reader is gone and there is no
- * one left to tell. Abort reasons win over the error they caused.
- */
-export function describeFailure(
-  e: unknown,
-  signal: AbortSignal,
-  queryId: string,
-): Failure | undefined {
-  const cause: unknown = signal.aborted ? signal.reason : e;
-  if (cause instanceof ClientGone) return undefined;
-  if (cause instanceof StreamStopped)
-    return {
-      message: cause.message,
-      errorName: cause.errorName,
-      errorType: cause.errorType,
-      queryId,
-    };
-  if (cause instanceof TrinoQueryError) {
-    return {
-      message: cause.message,
-      errorName: cause.error.errorName,
-      errorType: cause.error.errorType,
-      queryId: cause.queryId || queryId,
-    };
-  }
-  if (cause instanceof TrinoAuthError || cause instanceof TrinoTlsError) {
-    const errorName = cause instanceof TrinoAuthError ? 'TRINO_AUTH_FAILED' : 'TRINO_TLS_FAILED';
-    return { message: cause.message, errorName, errorType: 'EXTERNAL', queryId };
-  }
-  if (cause instanceof TrinoUnavailableError) {
-    return {
-      message: cause.message,
-      errorName: 'TRINO_UNAVAILABLE',
-      errorType: 'EXTERNAL',
-      queryId,
-    };
-  }
+/** What one failure means everywhere it is reported. */
+export interface Classified {
+  /** For metrics and the query log. */
+  outcome: Outcome;
+  reason: string;
+  /**
+   * What the reader is told, or undefined when the reader is gone and nobody is left to tell.
+   * An unexpected error is logged when this is asked for, i.e. only where it is reported.
+   */
+  told(): Failure | undefined;
+}
+
+const internal = (queryId: string, cause: unknown): Failure => {
   logger.error(
     `query ${queryId} failed unexpectedly`,
     cause instanceof Error ? cause.stack : String(cause),
@@ -68,6 +43,52 @@ export function describeFailure(
     errorType: 'INTERNAL_ERROR',
     queryId,
   };
+};
+
+/**
+ * The one walk over failure kinds. Abort reasons win over the error they caused: a stream
+ * cut by its reader leaving, an owner's cancel or the drain says that, not the socket error.
+ */
+export function classify(e: unknown, signal: AbortSignal, queryId: string): Classified {
+  const cause: unknown = signal.aborted ? signal.reason : e;
+  const as = (outcome: Outcome, reason: string, told: () => Failure | undefined): Classified => ({
+    outcome,
+    reason,
+    told,
+  });
+  if (cause instanceof ClientGone) return as('cancelled', 'CLIENT_GONE', () => undefined);
+  if (cause instanceof StreamStopped) {
+    const { message, errorName, errorType } = cause;
+    return as('cancelled', errorName, () => ({ message, errorName, errorType, queryId }));
+  }
+  if (cause instanceof TrinoQueryError) {
+    const { errorName, errorType } = cause.error;
+    return as('failed', errorName ?? 'QUERY_FAILED', () => ({
+      message: cause.message,
+      errorName,
+      errorType,
+      queryId: cause.queryId || queryId,
+    }));
+  }
+  if (cause instanceof TrinoAuthError || cause instanceof TrinoTlsError) {
+    const errorName = cause instanceof TrinoAuthError ? 'TRINO_AUTH_FAILED' : 'TRINO_TLS_FAILED';
+    return as('failed', errorName, () => ({
+      message: cause.message,
+      errorName,
+      errorType: 'EXTERNAL',
+      queryId,
+    }));
+  }
+  if (cause instanceof TrinoUnavailableError) {
+    return as('failed', 'TRINO_UNAVAILABLE', () => ({
+      message: cause.message,
+      errorName: 'TRINO_UNAVAILABLE',
+      errorType: 'EXTERNAL',
+      queryId,
+    }));
+  }
+  const reason = cause instanceof DomainError ? cause.code : 'INTERNAL_ERROR';
+  return as('failed', reason, () => internal(queryId, cause));
 }
 
 /**
@@ -75,21 +96,14 @@ export function describeFailure(
  * stopped it, else failed with Trino's error name or the service's error code.
  */
 export function outcomeOf(e: unknown, signal: AbortSignal): [Outcome, string] {
-  const cause: unknown = signal.aborted ? signal.reason : e;
-  if (cause instanceof ClientGone) return ['cancelled', 'CLIENT_GONE'];
-  if (cause instanceof StreamStopped) return ['cancelled', cause.errorName];
-  if (cause instanceof DomainError) return ['failed', cause.code];
-  if (cause instanceof TrinoQueryError) return ['failed', cause.error.errorName ?? 'QUERY_FAILED'];
-  if (cause instanceof TrinoUnavailableError) return ['failed', 'TRINO_UNAVAILABLE'];
-  if (cause instanceof TrinoAuthError) return ['failed', 'TRINO_AUTH_FAILED'];
-  if (cause instanceof TrinoTlsError) return ['failed', 'TRINO_TLS_FAILED'];
-  return ['failed', 'INTERNAL_ERROR'];
+  const { outcome, reason } = classify(e, signal, '');
+  return [outcome, reason];
 }
 
 /** The HTTP error for a query that failed before the response head was sent. */
 export function httpFailure(e: unknown, signal: AbortSignal, queryId: string): DomainError {
   // With the client gone nobody reads this; it only has to be a well-formed error.
-  const f = describeFailure(e, signal, queryId) ?? { message: 'client disconnected', queryId };
+  const f = classify(e, signal, queryId).told() ?? { message: 'client disconnected', queryId };
   const extra = { queryId: f.queryId, errorName: f.errorName, errorType: f.errorType };
   if (f.errorName === 'SERVICE_SHUTTING_DOWN')
     return new DomainError('SHUTTING_DOWN', f.message, extra, { 'Retry-After': '1' });

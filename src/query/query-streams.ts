@@ -12,7 +12,7 @@ import { compileColumns, type ResultColumns } from './encoders/columns';
 import { csv } from './encoders/csv-encoder';
 import { jsonDoc } from './encoders/json-encoder';
 import { sse } from './encoders/sse-encoder';
-import { describeFailure, outcomeOf } from './query-failure';
+import { classify, type Failure } from './query-failure';
 import type { Chunk } from './readable-from';
 
 /** A query under way: its statement, its abort switch, and how to let go of everything. */
@@ -100,10 +100,10 @@ function completed(q: OpenQuery, pages: LimitedPages): void {
 }
 
 /** Records how the query ended; returns what its reader should be told, if anyone is left. */
-function failed(q: OpenQuery, e: unknown): ReturnType<typeof describeFailure> {
-  const [outcome, reason] = outcomeOf(e, q.controller.signal);
-  q.run.end(outcome, reason);
-  return describeFailure(e, q.controller.signal, q.statement.id);
+function failed(q: OpenQuery, e: unknown): Failure | undefined {
+  const failure = classify(e, q.controller.signal, q.statement.id);
+  q.run.end(failure.outcome, failure.reason);
+  return failure.told();
 }
 
 /** `POST /query`: every failure after submission is an `error` event of the 200 stream. */
