@@ -9,9 +9,7 @@ import {
   ProgressTicker,
 } from './batches';
 import { compileColumns, type ResultColumns } from './encoders/columns';
-import { csv } from './encoders/csv-encoder';
-import { jsonDoc } from './encoders/json-encoder';
-import { sse } from './encoders/sse-encoder';
+import type { ResultFormat } from './formats/result-format';
 import { classify, type Failure } from './query-failure';
 import type { Chunk } from './readable-from';
 
@@ -106,59 +104,41 @@ function failed(q: OpenQuery, e: unknown): Failure | undefined {
   return failure.told();
 }
 
-/** `POST /query`: every failure after submission is an `error` event of the 200 stream. */
-export async function* sseEvents(q: OpenQuery, progress: boolean): AsyncGenerator<Chunk> {
-  const ticker = progress ? new ProgressTicker(PROGRESS_INTERVAL_MS) : undefined;
+/**
+ * The one body of every query response: `format` writes it, page by page as the reader takes
+ * them (backpressure reaches Trino). `cols` are given when the head already waited for them;
+ * else they are awaited here, where a failure is reported in the body. Progress events go
+ * out only when asked for and the format can write them.
+ */
+export async function* resultStream(
+  q: OpenQuery,
+  format: ResultFormat,
+  cols: ResultColumns | undefined,
+  progress: boolean,
+): AsyncGenerator<Chunk> {
+  const writeProgress = progress ? format.progress : undefined;
+  const ticker = writeProgress ? new ProgressTicker(PROGRESS_INTERVAL_MS) : undefined;
   try {
-    if (ticker)
-      for await (const p of progressUntilColumns(q.statement, ticker)) yield sse.progress(p);
-    const cols = compileColumns(await q.statement.waitForColumns());
-    yield sse.metadata(cols);
+    if (ticker && writeProgress)
+      for await (const p of progressUntilColumns(q.statement, ticker)) yield writeProgress(p);
+    const columns = cols ?? compileColumns(await q.statement.waitForColumns());
+    yield format.head(columns);
     const pull = ticker ? pullWithProgress(q.statement, ticker) : rowPull(q.statement);
     const pages = new LimitedPages(q, pull);
-    yield* encoded(pages, (b) => ('rows' in b ? sse.rows(cols, b.rows) : sse.progress(b.progress)));
-    completed(q, pages);
-    yield sse.complete(pages.rowCount, pages.truncated, q.statement.id);
-  } catch (e) {
-    const failure = failed(q, e);
-    if (failure) yield sse.error(failure);
-  } finally {
-    await q.close();
-  }
-}
-
-/** The JSON download: a failure after the head closes the document with an `error` member. */
-export async function* jsonBody(q: OpenQuery, cols: ResultColumns): AsyncGenerator<Chunk> {
-  const pages = new LimitedPages(q, rowPull(q.statement));
-  try {
-    yield jsonDoc.head(cols);
     let first = true;
     yield* encoded(pages, (b) => {
-      if (!('rows' in b)) return '';
-      const out = jsonDoc.rows(cols, b.rows, first);
+      if (!('rows' in b)) return writeProgress?.(b.progress) ?? '';
+      const out = format.rows(columns, b.rows, first);
       first = false;
       return out;
     });
     completed(q, pages);
-    yield jsonDoc.end(pages.truncated);
+    const end = format.end(pages.rowCount, pages.truncated, q.statement.id);
+    if (end) yield end;
   } catch (e) {
-    const failure = failed(q, e);
-    if (failure) yield jsonDoc.failed(failure.message);
-  } finally {
-    await q.close();
-  }
-}
-
-/** A CSV cannot say it failed, so a failure after the head aborts the transfer instead. */
-export async function* csvBody(q: OpenQuery, cols: ResultColumns): AsyncGenerator<Chunk> {
-  const pages = new LimitedPages(q, rowPull(q.statement));
-  try {
-    yield csv.header(cols);
-    yield* encoded(pages, (b) => ('rows' in b ? csv.rows(cols, b.rows) : ''));
-    completed(q, pages);
-  } catch (e) {
-    failed(q, e);
-    throw e;
+    const told = format.failed(failed(q, e));
+    if (told === undefined) throw e;
+    if (told) yield told;
   } finally {
     await q.close();
   }

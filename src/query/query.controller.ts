@@ -6,7 +6,6 @@ import {
   Logger,
   Param,
   Post,
-  Req,
   Res,
   StreamableFile,
 } from '@nestjs/common';
@@ -19,13 +18,16 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Authenticated, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorResponseDto, QueryErrorResponseDto } from '../common/error-response.dto';
 import { DownloadRequestDto, QueryRequestDto } from './dto/query-request.dto';
 import { QueryDocumentDto, SSE_EVENTS, ServerSentEventDto } from './dto/query-response.dto';
 import { QueryService, type RequestContext, type StreamResponse } from './query.service';
+import { csvFormat } from './formats/csv.format';
+import { jsonFormat } from './formats/json.format';
+import { sseFormat } from './formats/sse.format';
 import { ApiQueryErrors } from './query-errors.decorator';
 
 const logger = new Logger('Stream');
@@ -42,7 +44,7 @@ function send(res: Response, out: StreamResponse): StreamableFile {
 }
 
 /** The request id, and a signal that fires if the client leaves before the response is done. */
-function context(req: Request, res: Response): RequestContext {
+function context(res: Response): RequestContext {
   const gone = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) gone.abort();
@@ -68,10 +70,10 @@ export class QueryController {
   async query(
     @CurrentPrincipal() principal: Principal,
     @Body() body: QueryRequestDto,
-    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return send(res, await this.queries.sse(principal, body, context(req, res)));
+    const progress = body.progress === true;
+    return send(res, await this.queries.stream(principal, body, sseFormat, context(res), progress));
   }
 
   /** Runs one SQL statement and streams the result as a CSV file. */
@@ -86,10 +88,12 @@ export class QueryController {
   async downloadCsv(
     @CurrentPrincipal() principal: Principal,
     @Body() body: DownloadRequestDto,
-    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return send(res, await this.queries.download(principal, body, 'csv', context(req, res)));
+    return send(
+      res,
+      await this.queries.stream(principal, body, csvFormat(body.filename), context(res)),
+    );
   }
 
   /** Runs one SQL statement and streams the result as a JSON document. */
@@ -103,10 +107,12 @@ export class QueryController {
   async downloadJson(
     @CurrentPrincipal() principal: Principal,
     @Body() body: DownloadRequestDto,
-    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return send(res, await this.queries.download(principal, body, 'json', context(req, res)));
+    return send(
+      res,
+      await this.queries.stream(principal, body, jsonFormat(body.filename), context(res)),
+    );
   }
 
   /** Cancels a running query that the caller started. */

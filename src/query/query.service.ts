@@ -12,12 +12,12 @@ import { MetricsService, type Endpoint } from '../observability/metrics.service'
 import { QueryRun } from '../observability/query-run';
 import { RunTimeLimit } from '../trino/run-time-limit';
 import { TrinoClient, TrinoStatement, TrinoUnavailableError } from '../trino/trino-client';
-import type { DownloadRequestDto, QueryBaseDto, QueryRequestDto } from './dto/query-request.dto';
+import type { QueryBaseDto } from './dto/query-request.dto';
 import { compileColumns, type ResultColumns } from './encoders/columns';
-import { sse } from './encoders/sse-encoder';
+import type { ResultFormat } from './formats/result-format';
 import { httpFailure, outcomeOf } from './query-failure';
 import { QueryRegistry } from './query-registry.service';
-import { csvBody, jsonBody, metered, sseEvents, type OpenQuery } from './query-streams';
+import { metered, resultStream, type OpenQuery } from './query-streams';
 import { ClientGone, readableFrom, withKeepAlive } from './readable-from';
 
 /** What the controller knows about the HTTP request a query belongs to. */
@@ -61,55 +61,34 @@ export class QueryService {
     @Inject(LOG) private readonly log: Logger,
   ) {}
 
-  /** `POST /query`: every failure after submission is an `error` event of a 200 stream. */
-  async sse(
+  /**
+   * Runs `dto` and answers in `format`. Where the format's head waits for the columns, a
+   * failure before them is an HTTP error; after the head, the format reports it.
+   */
+  async stream(
     principal: Principal,
-    dto: QueryRequestDto,
+    dto: QueryBaseDto,
+    format: ResultFormat,
     ctx: RequestContext,
+    progress = false,
   ): Promise<StreamResponse> {
-    const q = await this.open(principal, dto, ctx, 'sse');
-    const events = withKeepAlive(
-      sseEvents(q, dto.progress === true),
-      this.config.query.keepAliveMs,
-      sse.keepAlive,
-    );
-    return {
-      headers: {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-cache',
-        'X-Accel-Buffering': 'no',
-        'X-Query-Id': q.statement.id,
-      },
-      body: readableFrom(metered(events, q.run), q.controller, q.close),
-    };
-  }
-
-  /** `POST /query/download/{csv,json}`: a failure before the head is an HTTP error. */
-  async download(
-    principal: Principal,
-    dto: DownloadRequestDto,
-    format: 'csv' | 'json',
-    ctx: RequestContext,
-  ): Promise<StreamResponse> {
-    const q = await this.open(principal, dto, ctx, format);
-    let cols: ResultColumns;
-    try {
-      cols = compileColumns(await q.statement.waitForColumns());
-    } catch (e) {
-      q.run.end(...outcomeOf(e, q.controller.signal));
-      await q.close();
-      throw httpFailure(e, q.controller.signal, q.statement.id);
+    const q = await this.open(principal, dto, ctx, format.endpoint);
+    let cols: ResultColumns | undefined;
+    if (format.headAfterColumns) {
+      try {
+        cols = compileColumns(await q.statement.waitForColumns());
+      } catch (e) {
+        q.run.end(...outcomeOf(e, q.controller.signal));
+        await q.close();
+        throw httpFailure(e, q.controller.signal, q.statement.id);
+      }
     }
-    const events = format === 'csv' ? csvBody(q, cols) : jsonBody(q, cols);
-    const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8';
+    let body = resultStream(q, format, cols, progress);
+    if (format.keepAlive !== undefined)
+      body = withKeepAlive(body, this.config.query.keepAliveMs, format.keepAlive);
     return {
-      headers: {
-        'Content-Type': type,
-        'Content-Disposition': `attachment; filename="${dto.filename ?? 'download'}.${format}"`,
-        'Cache-Control': 'no-store',
-        'X-Query-Id': q.statement.id,
-      },
-      body: readableFrom(metered(events, q.run), q.controller, q.close),
+      headers: { ...format.headers, 'X-Query-Id': q.statement.id },
+      body: readableFrom(metered(body, q.run), q.controller, q.close),
     };
   }
 

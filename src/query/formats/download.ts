@@ -1,0 +1,14 @@
+import type { Endpoint } from '../../observability/metrics.service';
+
+/** The headers every download shares: its type, the attachment's file name, no caching. */
+export function downloadHeaders(
+  endpoint: Endpoint,
+  contentType: string,
+  filename = 'download',
+): Record<string, string> {
+  return {
+    'Content-Type': contentType,
+    'Content-Disposition': `attachment; filename="${filename}.${endpoint}"`,
+    'Cache-Control': 'no-store',
+  };
+}
