@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Delete,
@@ -22,11 +23,12 @@ import type { Response } from 'express';
 import { Authenticated, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorResponseDto, QueryErrorResponseDto } from '../common/error-response.dto';
-import { DownloadRequestDto, QueryRequestDto } from './dto/query-request.dto';
+import { DownloadRequestDto, QueryBaseDto, QueryRequestDto } from './dto/query-request.dto';
 import { QueryDocumentDto, SSE_EVENTS, ServerSentEventDto } from './dto/query-response.dto';
 import { QueryService, type RequestContext, type StreamResponse } from './query.service';
 import { csvFormat } from './formats/csv.format';
 import { jsonFormat } from './formats/json.format';
+import type { ResultFormat } from './formats/result-format';
 import { sseFormat } from './formats/sse.format';
 import { ApiQueryErrors } from './query-errors.decorator';
 
@@ -52,6 +54,23 @@ function context(res: Response): RequestContext {
   return { requestId: String(res.getHeader('x-request-id') ?? ''), clientSignal: gone.signal };
 }
 
+/** A query route: POST, 200 with `content` (media type to schema), and the query errors. */
+function QueryRoute(
+  path: string,
+  description: string,
+  content: Record<string, object>,
+): MethodDecorator & ClassDecorator {
+  const body = Object.fromEntries(Object.entries(content).map(([t, schema]) => [t, { schema }]));
+  return applyDecorators(
+    Post(path),
+    HttpCode(200),
+    // Applied in this order, as the stacked decorators were (bottom first): the OK response
+    // merges into the one ApiQueryErrors documents.
+    ApiQueryErrors(path !== ''),
+    ApiOkResponse({ description, content: body }),
+  );
+}
+
 @ApiTags('query')
 @Authenticated()
 @ApiExtraModels(ErrorResponseDto, QueryErrorResponseDto, QueryDocumentDto, ServerSentEventDto)
@@ -60,59 +79,41 @@ export class QueryController {
   constructor(private readonly queries: QueryService) {}
 
   /** Runs one SQL statement and streams the rows as Server-Sent Events. */
-  @Post()
-  @HttpCode(200)
-  @ApiOkResponse({
-    description: SSE_EVENTS,
-    content: { 'text/event-stream': { schema: { $ref: getSchemaPath(ServerSentEventDto) } } },
+  @QueryRoute('', SSE_EVENTS, {
+    'text/event-stream': { $ref: getSchemaPath(ServerSentEventDto) },
   })
-  @ApiQueryErrors(false)
-  async query(
+  query(
     @CurrentPrincipal() principal: Principal,
     @Body() body: QueryRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    const progress = body.progress === true;
-    return send(res, await this.queries.stream(principal, body, sseFormat, context(res), progress));
+    return this.run(res, principal, body, sseFormat, body.progress === true);
   }
 
   /** Runs one SQL statement and streams the result as a CSV file. */
-  @Post('download/csv')
-  @HttpCode(200)
-  @ApiOkResponse({
-    description:
-      'RFC 4180 CSV with a header row; an aborted transfer means the query failed midway.',
-    content: { 'text/csv': { schema: { type: 'string' } } },
-  })
-  @ApiQueryErrors(true)
-  async downloadCsv(
+  @QueryRoute(
+    'download/csv',
+    'RFC 4180 CSV with a header row; an aborted transfer means the query failed midway.',
+    { 'text/csv': { type: 'string' } },
+  )
+  downloadCsv(
     @CurrentPrincipal() principal: Principal,
     @Body() body: DownloadRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return send(
-      res,
-      await this.queries.stream(principal, body, csvFormat(body.filename), context(res)),
-    );
+    return this.run(res, principal, body, csvFormat(body.filename));
   }
 
   /** Runs one SQL statement and streams the result as a JSON document. */
-  @Post('download/json')
-  @HttpCode(200)
-  @ApiOkResponse({
-    description: 'The result document, written progressively.',
-    content: { 'application/json': { schema: { $ref: getSchemaPath(QueryDocumentDto) } } },
+  @QueryRoute('download/json', 'The result document, written progressively.', {
+    'application/json': { $ref: getSchemaPath(QueryDocumentDto) },
   })
-  @ApiQueryErrors(true)
-  async downloadJson(
+  downloadJson(
     @CurrentPrincipal() principal: Principal,
     @Body() body: DownloadRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return send(
-      res,
-      await this.queries.stream(principal, body, jsonFormat(body.filename), context(res)),
-    );
+    return this.run(res, principal, body, jsonFormat(body.filename));
   }
 
   /** Cancels a running query that the caller started. */
@@ -123,5 +124,15 @@ export class QueryController {
   @ApiNotFoundResponse({ description: 'No such query running here', type: ErrorResponseDto })
   cancel(@CurrentPrincipal() principal: Principal, @Param('queryId') queryId: string): void {
     this.queries.cancel(queryId, principal);
+  }
+
+  private async run(
+    res: Response,
+    principal: Principal,
+    body: QueryBaseDto,
+    format: ResultFormat,
+    progress = false,
+  ): Promise<StreamableFile> {
+    return send(res, await this.queries.stream(principal, body, format, context(res), progress));
   }
 }
