@@ -1,4 +1,4 @@
-import type { TrinoStatement } from '../trino/trino-client';
+import type { QueryExecution } from './execution/query-execution';
 import type { QueryRun } from '../observability/query-run';
 import {
   progressUntilColumns,
@@ -13,16 +13,6 @@ import type { ResultFormat } from './formats/result-format';
 import { classify, type Failure } from './query-failure';
 import type { Chunk } from './readable-from';
 
-/** A query under way: its statement, its abort switch, and how to let go of everything. */
-export interface OpenQuery {
-  statement: TrinoStatement;
-  controller: AbortController;
-  run: QueryRun;
-  size?: number;
-  /** Cancels the query in Trino if it still runs, and frees the user's slot. Idempotent. */
-  close: () => Promise<void>;
-}
-
 /** At most four progress events a second: enough to watch, too few to matter in the stream. */
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -36,7 +26,7 @@ class LimitedPages {
   private ended = false;
 
   constructor(
-    private readonly q: OpenQuery,
+    private readonly q: QueryExecution,
     private readonly pull: Pull,
   ) {}
 
@@ -93,12 +83,12 @@ async function* encoded(
 }
 
 /** How the body ended, for the run's account. */
-function completed(q: OpenQuery, pages: LimitedPages): void {
+function completed(q: QueryExecution, pages: LimitedPages): void {
   q.run.end('completed', pages.truncated ? 'TRUNCATED' : 'END');
 }
 
 /** Records how the query ended; returns what its reader should be told, if anyone is left. */
-function failed(q: OpenQuery, e: unknown): Failure | undefined {
+function failed(q: QueryExecution, e: unknown): Failure | undefined {
   const failure = classify(e, q.controller.signal, q.statement.id);
   q.run.end(failure.outcome, failure.reason);
   return failure.told();
@@ -111,7 +101,7 @@ function failed(q: OpenQuery, e: unknown): Failure | undefined {
  * out only when asked for and the format can write them.
  */
 export async function* resultStream(
-  q: OpenQuery,
+  q: QueryExecution,
   format: ResultFormat,
   cols: ResultColumns | undefined,
   progress: boolean,
@@ -140,7 +130,7 @@ export async function* resultStream(
     if (told === undefined) throw e;
     if (told) yield told;
   } finally {
-    await q.close();
+    await q.dispose();
   }
 }
 

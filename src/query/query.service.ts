@@ -11,13 +11,14 @@ import { LOG } from '../observability/log.token';
 import { MetricsService, type Endpoint } from '../observability/metrics.service';
 import { QueryRun } from '../observability/query-run';
 import { RunTimeLimit } from '../trino/run-time-limit';
-import { TrinoClient, TrinoStatement, TrinoUnavailableError } from '../trino/trino-client';
+import { TrinoClient, TrinoUnavailableError } from '../trino/trino-client';
 import type { QueryBaseDto } from './dto/query-request.dto';
 import { compileColumns, type ResultColumns } from './encoders/columns';
 import type { ResultFormat } from './formats/result-format';
 import { httpFailure, outcomeOf } from './query-failure';
 import { QueryRegistry } from './query-registry.service';
-import { metered, resultStream, type OpenQuery } from './query-streams';
+import { QueryExecution } from './execution/query-execution';
+import { metered, resultStream } from './query-streams';
 import { ClientGone, readableFrom, withKeepAlive } from './readable-from';
 
 /** What the controller knows about the HTTP request a query belongs to. */
@@ -79,7 +80,7 @@ export class QueryService {
         cols = compileColumns(await q.statement.waitForColumns());
       } catch (e) {
         q.run.end(...outcomeOf(e, q.controller.signal));
-        await q.close();
+        await q.dispose();
         throw httpFailure(e, q.controller.signal, q.statement.id);
       }
     }
@@ -88,7 +89,7 @@ export class QueryService {
       body = withKeepAlive(body, this.config.query.keepAliveMs, format.keepAlive);
     return {
       headers: { ...format.headers, 'X-Query-Id': q.statement.id },
-      body: readableFrom(metered(body, q.run), q.controller, q.close),
+      body: readableFrom(metered(body, q.run), q.controller, q.dispose),
     };
   }
 
@@ -102,7 +103,7 @@ export class QueryService {
     dto: QueryBaseDto,
     ctx: RequestContext,
     endpoint: Endpoint,
-  ): Promise<OpenQuery> {
+  ): Promise<QueryExecution> {
     const telemetry = { metrics: this.metrics, log: this.log };
     const run = new QueryRun(telemetry, endpoint, principal, ctx.requestId);
     try {
@@ -120,7 +121,7 @@ export class QueryService {
     dto: QueryBaseDto,
     ctx: RequestContext,
     run: QueryRun,
-  ): Promise<OpenQuery> {
+  ): Promise<QueryExecution> {
     if (this.lifecycle.isShuttingDown) {
       throw new DomainError(
         'SHUTTING_DOWN',
@@ -137,74 +138,37 @@ export class QueryService {
     }
     const allowed = this.config.query.sessionPropertiesAllowed;
     const sql = bindOrRefuse(dto, allowed);
-    const release = this.registry.acquire(principal.user);
-    const controller = new AbortController();
-    const untrack = this.lifecycle.track(controller);
+    const q = new QueryExecution(run, dto.size);
+    q.hold(this.registry.acquire(principal.user));
+    q.hold(this.lifecycle.track(q.controller));
     // A client that leaves before the head (Trino still queued) must stop the query too.
-    const clientGone = (): void => controller.abort(new ClientGone());
+    const clientGone = (): void => q.controller.abort(new ClientGone());
     ctx.clientSignal.addEventListener('abort', clientGone, { once: true });
-    const letGo = (): void => {
-      ctx.clientSignal.removeEventListener('abort', clientGone);
-      release();
-      untrack();
-    };
+    q.hold(() => ctx.clientSignal.removeEventListener('abort', clientGone));
     try {
       const timeout =
-        dto.timeout === undefined
-          ? undefined
-          : await this.runTimeLimit.cap(dto.timeout, controller.signal);
-      const options = {
+        dto.timeout === undefined ? undefined : await this.runTimeLimit.cap(dto.timeout, q.signal);
+      const statement = await this.trino.submit(sql, {
         user: principal.user,
         catalog: dto.catalog,
         schema: dto.schema,
         traceToken: ctx.requestId,
         session: sessionHeader(timeout, dto.session, allowed),
-      };
-      const statement = await this.trino.submit(sql, { ...options, signal: controller.signal });
-      run.queryId = statement.id;
-      return this.opened(statement, principal.user, controller, dto.size, run, letGo);
+        signal: q.signal,
+      });
+      const unregister = this.registry.register(statement.id, principal.user, q.controller);
+      q.started(statement, unregister, this.config.trino.heartbeatMs);
+      return q;
     } catch (e) {
-      letGo();
-      if (e instanceof TrinoUnavailableError) {
-        throw new DomainError(
-          'TRINO_UNAVAILABLE',
-          'Trino is unavailable',
-          {},
-          { 'Retry-After': '5' },
-        );
-      }
-      throw httpFailure(e, controller.signal, '');
+      const refused =
+        e instanceof TrinoUnavailableError
+          ? new DomainError('TRINO_UNAVAILABLE', 'Trino is unavailable', {}, { 'Retry-After': '5' })
+          : httpFailure(e, q.signal, '');
+      // The account says why before dispose() would call it a reader that left.
+      if (ctx.clientSignal.aborted) run.end('cancelled', 'CLIENT_GONE');
+      else run.end(...outcomeOf(refused, ctx.clientSignal));
+      await q.dispose();
+      throw refused;
     }
-  }
-
-  /** Registers a submitted statement and builds its one, idempotent clean-up. */
-  private opened(
-    statement: TrinoStatement,
-    user: string,
-    controller: AbortController,
-    size: number | undefined,
-    run: QueryRun,
-    letGo: () => void,
-  ): OpenQuery {
-    const unregister = this.registry.register(statement.id, user, controller);
-    const beatMs = this.config.trino.heartbeatMs;
-    const beat = setInterval(() => void statement.heartbeat(beatMs), beatMs).unref();
-    // Any abort (owner's DELETE, drain, client gone) cancels in Trino at once, even while the
-    // stream is parked behind a slow reader; the stream then reports why when it resumes.
-    const cancelNow = (): void => void statement.cancel();
-    controller.signal.addEventListener('abort', cancelNow, { once: true });
-    let closed = false;
-    const close = async (): Promise<void> => {
-      if (closed) return;
-      closed = true;
-      // A stream that never got to say how it ended lost its reader before the first read.
-      run.end('cancelled', 'CLIENT_GONE');
-      unregister();
-      clearInterval(beat);
-      controller.signal.removeEventListener('abort', cancelNow);
-      if (!statement.done) await statement.cancel();
-      letGo(); // after the cancel, so the shutdown drain waits for the DELETE
-    };
-    return { statement, controller, run, size, close };
   }
 }
