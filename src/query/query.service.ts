@@ -1,5 +1,3 @@
-import { sessionHeader, SessionError } from './parameters/session-properties';
-import { boundStatement, ParameterError } from './parameters/trino-literal';
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
@@ -18,6 +16,8 @@ import type { ResultFormat } from './formats/result-format';
 import { httpFailure, outcomeOf } from './query-failure';
 import { QueryRegistry } from './query-registry.service';
 import { QueryExecution } from './execution/query-execution';
+import { sessionHeader, SessionError } from './parameters/session-properties';
+import { boundStatement, ParameterError } from './parameters/trino-literal';
 import { metered, resultStream } from './query-streams';
 import { ClientGone, readableFrom, withKeepAlive } from './readable-from';
 
@@ -164,10 +164,7 @@ export class QueryService {
         e instanceof TrinoUnavailableError
           ? new DomainError('TRINO_UNAVAILABLE', 'Trino is unavailable', {}, { 'Retry-After': '5' })
           : httpFailure(e, q.signal, '');
-      // The account says why before dispose() would call it a reader that left.
-      if (ctx.clientSignal.aborted) run.end('cancelled', 'CLIENT_GONE');
-      else run.end(...outcomeOf(refused, ctx.clientSignal));
-      await q.dispose();
+      await q.dispose(); // open() records why in the account
       throw refused;
     }
   }

@@ -59,8 +59,9 @@ export class QueryExecution {
   dispose = async (): Promise<void> => {
     if (this.disposed) return;
     this.disposed = true;
-    // A stream that never got to say how it ended lost its reader before the first read.
-    this.run.end('cancelled', 'CLIENT_GONE');
+    // A submitted query whose stream never said how it ended lost its reader before the
+    // first read. Before submission the refusal's own account is kept (QueryService.open).
+    if (this.submitted) this.run.end('cancelled', 'CLIENT_GONE');
     this.unbind?.();
     if (this.submitted && !this.submitted.done) await this.submitted.cancel();
     // After the cancel, so the shutdown drain waits for the DELETE.
