@@ -8,6 +8,7 @@ import { request } from 'undici';
  */
 /** Every reader, in the order tables and charts show them (the baseline first). */
 export const READERS = [
+  'trino-bytes',
   'limit',
   'trino-cli',
   'trino-client',

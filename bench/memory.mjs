@@ -6,8 +6,10 @@
 //     BENCH_MEMORY_CSV_SQL). Recorded:
 //     peak VmRSS (sampled every 50 ms), peak heapUsed (the memory probe, every 100 ms),
 //     refusals (503 REPLICA_FULL), and whether the rows of the admitted streams are exact;
-//   - one stream of `tpch.sf1.orders` per format, and the `limit` reader (Trino's protocol
-//     alone), for the throughput ratio to `limit` in the same sitting.
+//   - one stream per format of each BENCH_MEMORY_THROUGHPUT table (tpch.sf1.orders and
+//     lineitem), and the `limit` (Trino's protocol, pages parsed) and `trino-bytes` (pages
+//     discarded unparsed) readers, for throughput ratios, service CPU per million rows and
+//     the peak RSS of one stream, in the same sitting.
 // Each build's service runs with the node flags of its own Dockerfile (NODE_OPTIONS).
 // Env: BENCH_BUILDS (name=dir,...; set by scripts/bench-memory.sh), BENCH_MEMORY_LEVELS,
 // BENCH_MEMORY_SQL, BENCH_MEMORY_REPS, BENCH_NODE_ARGS (extra node flags for the service),
@@ -17,7 +19,15 @@ import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { localDate, median, mib, procRssBytes, startRssSampler, trinoScalar } from './lib.mjs';
+import {
+  localDate,
+  median,
+  mib,
+  procCpuSeconds,
+  procRssBytes,
+  startRssSampler,
+  trinoScalar,
+} from './lib.mjs';
 
 const env = process.env;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,7 +42,8 @@ const levels = (env.BENCH_MEMORY_LEVELS ?? 'mixed:1,mixed:64,mixed:200,csv:64')
 // mixed levels read 20,000 rows a stream; the CSV level is the issue's 64 x 200,000.
 const SQL = env.BENCH_MEMORY_SQL ?? 'SELECT * FROM tpch.sf1.orders LIMIT 20000';
 const CSV_SQL = env.BENCH_MEMORY_CSV_SQL ?? 'SELECT * FROM tpch.sf1.orders LIMIT 200000';
-const THROUGHPUT_SQL = 'SELECT * FROM tpch.sf1.orders';
+const THROUGHPUT = (env.BENCH_MEMORY_THROUGHPUT ?? 'orders,lineitem').split(',').filter(Boolean);
+const THROUGHPUT_READERS = ['trino-bytes', 'limit', 'svc-csv', 'svc-json', 'svc-sse'];
 const REPS = Number(env.BENCH_MEMORY_REPS ?? 2);
 const NODE_ARGS = (env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const EXTRA_ENV = Object.fromEntries(
@@ -119,7 +130,9 @@ async function measure(dir, reader, sql, n) {
   try {
     const idle = procRssBytes(svc.child.pid);
     const sampler = startRssSampler(svc.child.pid, 50);
+    const cpu0 = procCpuSeconds(svc.child.pid);
     const r = await readerRun(reader, sql, n, svc.url);
+    const svcCpuS = procCpuSeconds(svc.child.pid) - cpu0;
     const rss = sampler.stop();
     await new Promise((res) => setTimeout(res, 150)); // the probe's last line
     const heap = readFileSync(probeFile, 'utf8')
@@ -128,6 +141,7 @@ async function measure(dir, reader, sql, n) {
       .map((l) => JSON.parse(l).heapUsed);
     return {
       ...r,
+      svcCpuS,
       idleMiB: mib(idle),
       peakRssMiB: mib(rss.peak),
       peakHeapMiB: mib(Math.max(...heap)),
@@ -165,20 +179,15 @@ async function main() {
           `${build} ${kind}-${n} rep ${rep}: peak RSS ${r.peakRssMiB.toFixed(0)} MiB (idle ${r.idleMiB.toFixed(0)}), heapUsed ${r.peakHeapMiB.toFixed(0)} MiB, refused ${r.refused}, rows ${exact ? 'exact' : 'WRONG'}, ${(r.wallMs / 1000).toFixed(1)} s`,
         );
       }
-      for (const reader of ['limit', 'svc-csv', 'svc-json', 'svc-sse']) {
-        const r = await measure(dir, reader, THROUGHPUT_SQL, 1);
-        runs.push({
-          rep,
-          build,
-          kind: 'throughput',
-          reader,
-          rowsPerS: r.rows / (r.wallMs / 1000),
-          ...r,
-        });
-        console.log(
-          `${build} ${reader} orders rep ${rep}: ${(r.rows / (r.wallMs / 1000)).toFixed(0)} rows/s`,
-        );
-      }
+      for (const table of THROUGHPUT)
+        for (const reader of THROUGHPUT_READERS) {
+          const r = await measure(dir, reader, `SELECT * FROM tpch.sf1.${table}`, 1);
+          const rowsPerS = r.rows / (r.wallMs / 1000);
+          runs.push({ rep, build, kind: 'throughput', table, reader, rowsPerS, ...r });
+          console.log(
+            `${build} ${reader} ${table} rep ${rep}: ${rowsPerS.toFixed(0)} rows/s, service CPU ${r.svcCpuS.toFixed(2)} s, peak RSS ${r.peakRssMiB.toFixed(0)} MiB (idle ${r.idleMiB.toFixed(0)})`,
+          );
+        }
     }
   }
   const base = path.join(ROOT, 'bench/results', `${localDate()}-memory${env.BENCH_TAG ?? ''}`);
@@ -222,25 +231,30 @@ function report(runs) {
   }
   lines.push(
     '',
-    `| orders, 1 stream: rows/s ratio to limit | ${names.join(' | ')} |`,
-    `|---|${names.map(() => '---').join('|')}|`,
+    '1 stream, medians: rows/s as a ratio to `limit` and to `trino-bytes`; service CPU s per',
+    'million rows; service peak RSS above idle, MiB.',
+    '',
+    `| table | reader | ${names.map((b) => `${b}: × limit, × bytes, CPU s/M, +RSS`).join(' | ')} |`,
+    `|---|---|${names.map(() => '---').join('|')}|`,
   );
-  for (const reader of ['svc-csv', 'svc-json', 'svc-sse']) {
-    const cells = names.map((b) => {
-      const rs = runs.filter((r) => r.build === b && r.kind === 'throughput');
-      const limit = med(
-        rs.filter((r) => r.reader === 'limit'),
-        'rowsPerS',
-      );
-      return (
-        med(
-          rs.filter((r) => r.reader === reader),
-          'rowsPerS',
-        ) / limit
-      ).toFixed(2);
-    });
-    lines.push(`| ${reader} | ${cells.join(' | ')} |`);
-  }
+  const tables = [...new Set(runs.filter((r) => r.kind === 'throughput').map((r) => r.table))];
+  for (const table of tables)
+    for (const reader of THROUGHPUT_READERS) {
+      const cells = names.map((b) => {
+        const rs = runs.filter(
+          (r) => r.build === b && r.kind === 'throughput' && r.table === table,
+        );
+        const of = (name) => rs.filter((r) => r.reader === name);
+        const rate = (name) => med(of(name), 'rowsPerS');
+        const mine = of(reader);
+        if (!mine.length) return '–';
+        const cpu = median(mine.map((r) => (r.svcCpuS / r.rows) * 1e6));
+        const rss = median(mine.map((r) => r.peakRssMiB - r.idleMiB));
+        const ratio = (name) => (rate(reader) / rate(name)).toFixed(2);
+        return `${ratio('limit')}, ${ratio('trino-bytes')}, ${cpu.toFixed(2)}, ${rss.toFixed(0)}`;
+      });
+      lines.push(`| ${table} | ${reader} | ${cells.join(' | ')} |`);
+    }
   return `${lines.join('\n')}\n`;
 }
 

@@ -51,6 +51,50 @@ async function limitReader(sql, t0) {
   return { rows, bytes, ttfrMs };
 }
 
+/**
+ * The physical limit of Trino's output here: follows `nextUri` and discards each page's bytes
+ * unparsed. The `nextUri` is found by text search near the start of the page (Trino writes it
+ * before `columns` and `data`), and rows are counted as `],[` separators plus one per page
+ * with data, which is exact for TPC-H (its values hold no `],[`).
+ */
+async function trinoBytesReader(sql, t0) {
+  let rows = 0;
+  let bytes = 0;
+  let ttfrMs = null;
+  const NEXT = Buffer.from('"nextUri":"');
+  let res = await request(`${TRINO}/v1/statement`, {
+    method: 'POST',
+    body: sql,
+    headers: { 'X-Trino-User': 'bench', 'Content-Type': 'text/plain' },
+    dispatcher: agent,
+  });
+  for (;;) {
+    if (res.statusCode !== 200) throw new Error(`Trino HTTP ${res.statusCode}`);
+    const seps = new PatternCounter('],[');
+    const data = new PatternCounter('"data":[[');
+    let head = Buffer.alloc(0);
+    let nextUri;
+    for await (const c of res.body) {
+      bytes += c.length;
+      seps.push(c);
+      data.push(c);
+      if (head.length < 4096) head = Buffer.concat([head, c]).subarray(0, 4096);
+      if (nextUri === undefined) {
+        const at = head.indexOf(NEXT);
+        const end = at < 0 ? -1 : head.indexOf('"', at + NEXT.length);
+        if (end > 0) nextUri = head.subarray(at + NEXT.length, end).toString('utf8');
+      }
+    }
+    if (data.count) {
+      rows += seps.count + 1;
+      if (ttfrMs === null) ttfrMs = performance.now() - t0;
+    }
+    if (!nextUri) break;
+    res = await request(nextUri, { headers: { 'X-Trino-User': 'bench' }, dispatcher: agent });
+  }
+  return { rows, bytes, ttfrMs };
+}
+
 /** npm trino-client: iterate QueryResult pages. It exposes no byte count. */
 async function trinoClientReader(sql, t0) {
   const { Trino, BasicAuth } = require('trino-client');
@@ -159,6 +203,8 @@ function runOne(reader, sql, t0, i) {
       return serviceReader(MIXED[i % MIXED.length], sql, t0);
     case 'limit':
       return limitReader(sql, t0);
+    case 'trino-bytes':
+      return trinoBytesReader(sql, t0);
     case 'trino-client':
       return trinoClientReader(sql, t0);
     case 'svc-csv':

@@ -9,6 +9,7 @@ const READER_ORDER = READERS;
 /** Both charts share one frame: size and margins (left, right, top, bottom). */
 const FRAME = { W: 760, H: 420, L: 80, R: 170, T: 50, B: 60 };
 const COLORS = {
+  'trino-bytes': '#a0a0a0',
   limit: '#4c4c4c',
   'trino-cli': '#8c6d31',
   'trino-client': '#6b6ecf',

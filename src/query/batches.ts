@@ -1,8 +1,9 @@
-import type { TrinoStatement } from '../trino/trino-client';
+import type { RowSlices } from '../trino/row-slices';
+import type { TrinoStatement } from '../trino/trino-statement';
 import type { QueryStats } from '../trino/trino-types';
 
 /** What a stream body is made of: rows, or (on request) Trino's progress between pages. */
-export type Batch = { rows: unknown[][] } | { progress: Progress };
+export type Batch = { rows: RowSlices } | { progress: Progress };
 
 /** A progress event's payload: Trino's own figures, passed on as they are. */
 export interface Progress {
@@ -65,7 +66,7 @@ export async function* progressUntilColumns(
     const p = ticker.due(statement.stats);
     if (p) yield p;
     if (statement.columns || statement.done) return;
-    await statement.fetchPage();
+    await statement.advance();
   }
 }
 
@@ -76,7 +77,7 @@ export function pullWithProgress(statement: TrinoStatement, ticker: ProgressTick
       const rows = statement.takeRows();
       if (rows) return { rows };
       if (statement.done) return undefined;
-      await statement.fetchPage();
+      await statement.advance();
       const progress = ticker.due(statement.stats);
       if (progress) return { progress };
     }

@@ -41,11 +41,11 @@ class LimitedPages {
     const batch = await this.pull();
     if (batch === undefined) this.ended = true;
     if (batch === undefined || !('rows' in batch)) return batch;
-    const room = size === undefined ? batch.rows.length : size - this.rowCount;
-    if (batch.rows.length > room) this.truncated = this.ended = true;
-    const rows = this.truncated ? batch.rows.slice(0, room) : batch.rows;
-    this.rowCount += rows.length;
-    this.q.run.addRows(rows.length);
+    const room = size === undefined ? batch.rows.count : size - this.rowCount;
+    if (batch.rows.count > room) this.truncated = this.ended = true;
+    const rows = this.truncated ? batch.rows.take(room) : batch.rows;
+    this.rowCount += rows.count;
+    this.q.run.addRows(rows.count);
     return { rows };
   }
 

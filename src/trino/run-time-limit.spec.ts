@@ -28,7 +28,7 @@ describe('RunTimeLimit.cap', () => {
         statements++;
         expect(sql).toBe("SHOW SESSION LIKE 'query_max_run_time'");
         const pages = [[['query_max_run_time', limit, limit, 'varchar', 'Maximum run time']]];
-        return Promise.resolve({ nextRows: () => Promise.resolve(pages.shift()) });
+        return Promise.resolve({ nextValues: () => Promise.resolve(pages.shift()) });
       },
     } as unknown as TrinoClient;
     return { client, statements: () => statements };

@@ -48,7 +48,7 @@ export class RunTimeLimit {
       signal,
     });
     let found: unknown;
-    for (let rows = await statement.nextRows(); rows; rows = await statement.nextRows()) {
+    for (let rows = await statement.nextValues(); rows; rows = await statement.nextValues()) {
       const row = rows.find((r) => r[0] === 'query_max_run_time');
       if (row) found = row[2];
     }

@@ -2,44 +2,21 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Agent, type Dispatcher } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { PageParser } from './page-parser';
+import {
+  TrinoAuthError,
+  TrinoQueryError,
+  TrinoTlsError,
+  TrinoUnavailableError,
+} from './trino-errors';
 import { serviceAuthHeader } from './trino-http';
+import { TrinoStatement } from './trino-statement';
 import { TRINO_AGENT } from './trino.tokens';
-import type { QueryResults, QueryStats, TrinoColumn, TrinoError } from './trino-types';
+
+export { TrinoAuthError, TrinoQueryError, TrinoTlsError, TrinoUnavailableError, TrinoStatement };
 
 /** Retries of one request on 502/503/504 or a refused connection, with doubling backoff. */
 const RETRIES = 6;
 const FIRST_BACKOFF_MS = 100;
-
-/** Trino could not be reached (or kept answering 502/503/504). */
-export class TrinoUnavailableError extends Error {
-  override name = 'TrinoUnavailableError';
-}
-
-/**
- * Trino answered 401 or 403 at the HTTP level (not a failed query): it refused the service's
- * own credentials (TRINO_USER/TRINO_PASSWORD wrong or missing), or credentials over plain
- * HTTP ("Authentication over HTTP is not enabled"). Retrying cannot help.
- */
-export class TrinoAuthError extends Error {
-  override name = 'TrinoAuthError';
-}
-
-/** The TLS handshake with Trino failed: its certificate is not trusted or not for this host. */
-export class TrinoTlsError extends Error {
-  override name = 'TrinoTlsError';
-}
-
-/** Trino accepted the query and then reported it failed. */
-export class TrinoQueryError extends Error {
-  override name = 'TrinoQueryError';
-  constructor(
-    readonly error: TrinoError,
-    readonly queryId: string,
-  ) {
-    super(error.message);
-  }
-}
 
 /** Any other 4xx (401 and 403 are checked first) means Trino refused the request itself, e.g. a bad catalog name. */
 function refusedByTrino(status: number): boolean {
@@ -96,109 +73,6 @@ const CONNECTION_ERRORS = [...CONNECT_ERRORS, 'ECONNRESET', 'UND_ERR_SOCKET', 'E
 const logger = new Logger('TrinoClient');
 
 /**
- * One running statement: reads Trino's answers page by page, on demand. Nothing is fetched
- * until the consumer asks, so a slow reader slows Trino instead of filling memory.
- */
-export class TrinoStatement {
-  columns?: TrinoColumn[];
-  /** Trino's latest statistics for the query (state, processed rows and bytes, progress). */
-  stats?: QueryStats;
-  private pending: unknown[][][] = [];
-  private nextUri?: string;
-  /** The last page URI fetched; Trino answers a repeat of it from cache and counts it as a heartbeat. */
-  private lastUri?: string;
-  private lastActivity = Date.now();
-  private fetching = false;
-
-  constructor(
-    private readonly client: TrinoClient,
-    private readonly options: StatementOptions,
-    readonly id: string,
-    private readonly parser: PageParser,
-  ) {}
-
-  /** True once Trino has no more pages (finished, failed or cancelled). */
-  get done(): boolean {
-    return this.nextUri === undefined;
-  }
-
-  /** Takes one answer from Trino into the statement's state; throws on a query error. */
-  accept(page: QueryResults): void {
-    this.nextUri = page.nextUri;
-    if (page.columns && !this.columns) this.columns = page.columns;
-    if (page.stats) this.stats = page.stats;
-    if (page.data && page.data.length > 0) this.pending.push(page.data);
-    if (page.error) {
-      this.nextUri = undefined;
-      throw new TrinoQueryError(page.error, page.id);
-    }
-  }
-
-  /** Follows `nextUri` until the columns (or an error, or the end) have arrived. */
-  async waitForColumns(): Promise<TrinoColumn[]> {
-    this.options.signal.throwIfAborted();
-    while (!this.columns && this.nextUri) this.accept(await this.fetch());
-    return this.columns ?? [];
-  }
-
-  /**
-   * The next non-empty batch of rows, or undefined at the end. Throws the abort reason once
-   * the statement's signal fired, so a cancelled stream never looks complete.
-   */
-  async nextRows(): Promise<unknown[][] | undefined> {
-    this.options.signal.throwIfAborted();
-    while (this.pending.length === 0 && this.nextUri) this.accept(await this.fetch());
-    return this.pending.shift();
-  }
-
-  /**
-   * Fetches one more page into the statement (nothing at the end), for callers that act
-   * between pages; `takeRows` then hands out what it brought.
-   */
-  async fetchPage(): Promise<void> {
-    this.options.signal.throwIfAborted();
-    if (this.nextUri) this.accept(await this.fetch());
-  }
-
-  /** The next batch already fetched, if any; never fetches. */
-  takeRows(): unknown[][] | undefined {
-    return this.pending.shift();
-  }
-
-  /** Cancels the query in Trino (DELETE on `nextUri`); safe to call at any time, more than once. */
-  async cancel(): Promise<void> {
-    const uri = this.nextUri;
-    this.nextUri = undefined;
-    this.pending = [];
-    if (uri) await this.client.delete(uri);
-  }
-
-  /**
-   * Keeps Trino from abandoning a query whose reader is slow: when nothing was fetched for
-   * `idleMs`, repeats the last page request (answered from Trino's cache, not advancing the
-   * result) so the query's heartbeat stays fresh without buffering another page here.
-   */
-  async heartbeat(idleMs: number): Promise<void> {
-    if (this.done || this.fetching || !this.lastUri || Date.now() - this.lastActivity < idleMs)
-      return;
-    this.lastActivity = Date.now();
-    await this.client.touch(this.lastUri, this.options);
-  }
-
-  private async fetch(): Promise<QueryResults> {
-    const uri = this.nextUri!;
-    this.fetching = true;
-    try {
-      return await this.client.get(uri, this.options, this.parser);
-    } finally {
-      this.fetching = false;
-      this.lastUri = uri;
-      this.lastActivity = Date.now();
-    }
-  }
-}
-
-/**
  * The Trino statement protocol over a keep-alive pool: submit, pages, cancel, retries. Replaces
  * trino-client, which rounds BIGINT above 2^53 and cannot cancel by `nextUri`.
  */
@@ -211,21 +85,15 @@ export class TrinoClient {
 
   /** Submits `sql`; throws TrinoUnavailableError when Trino cannot be reached. */
   async submit(sql: string, options: StatementOptions): Promise<TrinoStatement> {
-    const parser = new PageParser();
-    const page = await this.send(
-      'POST',
-      `${this.config.trino.url}/v1/statement`,
-      options,
-      parser,
-      sql,
-    );
-    const statement = new TrinoStatement(this, options, page.id, parser);
-    statement.accept(page);
+    const page = await this.send('POST', `${this.config.trino.url}/v1/statement`, options, sql);
+    const statement = new TrinoStatement(this, options);
+    statement.begin(page);
     return statement;
   }
 
-  get(uri: string, options: StatementOptions, parser: PageParser): Promise<QueryResults> {
-    return this.send('GET', uri, options, parser);
+  /** One page, as Trino's bytes: read whole at once, so Trino never waits on a slow reader. */
+  get(uri: string, options: StatementOptions): Promise<Buffer[]> {
+    return this.send('GET', uri, options);
   }
 
   /**
@@ -289,16 +157,15 @@ export class TrinoClient {
     method: 'GET' | 'POST',
     uri: string,
     options: StatementOptions,
-    parser: PageParser,
     body?: string,
-  ): Promise<QueryResults> {
+  ): Promise<Buffer[]> {
     let problem = 'no answer';
     for (let attempt = 0; attempt <= RETRIES; attempt++) {
       if (attempt > 0) {
         await sleep(FIRST_BACKOFF_MS * 2 ** (attempt - 1), undefined, { signal: options.signal });
       }
       let res: Dispatcher.ResponseData;
-      let text: string;
+      const chunks: Buffer[] = [];
       try {
         const headers = this.headers(options);
         res = await request(uri, {
@@ -310,7 +177,7 @@ export class TrinoClient {
         });
         // Inside the try: a connection that dies mid-body (Trino killed) is a connection
         // error like any other, retried for GETs, never an unexplained internal error.
-        text = await res.body.text();
+        for await (const chunk of res.body) chunks.push(chunk as Buffer);
       } catch (e) {
         const code = (e as { code?: string }).code;
         if (options.signal.aborted) throw e;
@@ -323,7 +190,8 @@ export class TrinoClient {
         problem = code ?? String(e);
         continue;
       }
-      if (res.statusCode === 200) return parser.parse(text);
+      if (res.statusCode === 200) return chunks;
+      const text = Buffer.concat(chunks).toString('utf8');
       problem = `HTTP ${res.statusCode}: ${text.slice(0, 200)}`;
       if (res.statusCode === 401 || res.statusCode === 403) {
         logger.error(`${method} ${uri}: Trino refused the service's credentials: ${problem}`);

@@ -5,8 +5,11 @@ import { csvText, jsonEncoder, type JsonEncoder } from './value-encoder';
 export interface ResultColumns {
   /** `{name, type}` as the metadata event and document show them (names made unique). */
   meta: { name: string; type: string }[];
-  /** `"name":` prefixes, JSON-escaped once rather than per row. */
-  keys: string[];
+  /** `{"name":` for the first column, `,"name":` for the others: JSON-escaped once per query. */
+  objectKeys: string[];
+  /** True for DECIMAL columns, whose strings are written as bare JSON numbers. */
+  bare: boolean[];
+  /** Encoders for nested values (ARRAY, MAP, ROW), which are decoded before writing. */
   json: JsonEncoder[];
   csv: ((v: unknown) => string)[];
 }
@@ -27,21 +30,9 @@ export function compileColumns(columns: TrinoColumn[]): ResultColumns {
   const nodes = columns.map((c) => typeNode(c.typeSignature, c.type));
   return {
     meta: columns.map((c, i) => ({ name: names[i], type: c.type })),
-    keys: names.map((n) => `${JSON.stringify(n)}:`),
+    objectKeys: names.map((n, i) => `${i === 0 ? '{' : ','}${JSON.stringify(n)}:`),
+    bare: nodes.map((n) => n.base === 'decimal'),
     json: nodes.map(jsonEncoder),
     csv: nodes.map(csvText),
   };
-}
-
-/** One row as a JSON object keyed by column name. */
-export function rowObject(cols: ResultColumns, row: unknown[]): string {
-  let out = '{';
-  for (let i = 0; i < cols.keys.length; i++) {
-    const v = row[i];
-    out +=
-      (i > 0 ? ',' : '') +
-      cols.keys[i] +
-      (v === null || v === undefined ? 'null' : cols.json[i](v));
-  }
-  return `${out}}`;
 }

@@ -1,6 +1,8 @@
 import type { ClientTypeSignature, TrinoColumn } from '../../trino/trino-types';
-import { compileColumns, rowObject, uniqueNames } from './columns';
+import { slicesOf } from '../../../test/support/pages';
+import { compileColumns, uniqueNames } from './columns';
 import { csv } from './csv-encoder';
+import { objectRows } from './slice-values';
 import { csvField } from './value-encoder';
 import { jsonDoc } from './json-encoder';
 import { sse } from './sse-encoder';
@@ -75,13 +77,13 @@ describe('csv', () => {
   });
 
   it('writes rows: exact values, quoting, nested JSON text, null as an empty field', () => {
-    expect(csv.rows(cols, ROWS)).toBe(
+    expect(csv.rows(cols, slicesOf(COLUMNS, ROWS))).toBe(
       '9223372036854775807,"a,""b""",250.00,"[""x"",null]",1\r\n' + ',,,,\r\n',
     );
   });
 
   it('writes nothing for no rows', () => {
-    expect(csv.rows(cols, [])).toBe('');
+    expect(csv.rows(cols, slicesOf(COLUMNS, []))).toBe('');
   });
 
   it('keeps an empty string distinct from nothing only by position (empty field)', () => {
@@ -89,7 +91,11 @@ describe('csv', () => {
       { name: 'a', type: 'varchar', typeSignature: sig('varchar') },
       { name: 'b', type: 'varchar', typeSignature: sig('varchar') },
     ]);
-    expect(csv.rows(c, [['', 'x']])).toBe(',x\r\n');
+    const two = [
+      { name: 'a', type: 'varchar', typeSignature: sig('varchar') },
+      { name: 'b', type: 'varchar', typeSignature: sig('varchar') },
+    ];
+    expect(csv.rows(c, slicesOf(two, [['', 'x']]))).toBe(',x\r\n');
   });
 });
 
@@ -118,7 +124,7 @@ describe('sse', () => {
   });
 
   it('frames each row as its own event with exact digits', () => {
-    const text = sse.rows(cols, ROWS);
+    const text = sse.rows(cols, slicesOf(COLUMNS, ROWS));
     expect(text).toBe(
       'data: {"type":"row","data":{"id":9223372036854775807,"name":"a,\\"b\\"","price":250.00,"tags":["x",null],"id_2":1}}\n\n' +
         'data: {"type":"row","data":{"id":null,"name":null,"price":null,"tags":null,"id_2":null}}\n\n',
@@ -127,12 +133,12 @@ describe('sse', () => {
   });
 
   it('keeps a string with newlines on one data line', () => {
-    const text = sse.rows(cols, [[1, 'a\nb\r\nc', '1.00', [], 2]]);
+    const text = sse.rows(cols, slicesOf(COLUMNS, [[1, 'a\nb\r\nc', '1.00', [], 2]]));
     expect(events(text)[0]).toMatchObject({ data: { name: 'a\nb\r\nc' } });
   });
 
   it('writes nothing for no rows', () => {
-    expect(sse.rows(cols, [])).toBe('');
+    expect(sse.rows(cols, slicesOf(COLUMNS, []))).toBe('');
   });
 
   it.each([
@@ -181,9 +187,9 @@ describe('jsonDoc', () => {
   it('head + rows in batches + end is valid JSON with every row', () => {
     const text =
       jsonDoc.head(cols) +
-      jsonDoc.rows(cols, ROWS.slice(0, 1), true) +
-      jsonDoc.rows(cols, ROWS.slice(1), false) +
-      jsonDoc.rows(cols, [], false) +
+      jsonDoc.rows(cols, slicesOf(COLUMNS, ROWS.slice(0, 1)), true) +
+      jsonDoc.rows(cols, slicesOf(COLUMNS, ROWS.slice(1)), false) +
+      jsonDoc.rows(cols, slicesOf(COLUMNS, []), false) +
       jsonDoc.end(false);
     expect(text).toContain('"id":9223372036854775807,');
     expect(text).toContain('"price":250.00,');
@@ -199,7 +205,8 @@ describe('jsonDoc', () => {
   });
 
   it('several rows in one first batch are comma-separated', () => {
-    const text = jsonDoc.head(cols) + jsonDoc.rows(cols, ROWS, true) + jsonDoc.end(false);
+    const text =
+      jsonDoc.head(cols) + jsonDoc.rows(cols, slicesOf(COLUMNS, ROWS), true) + jsonDoc.end(false);
     expect((parseLoose(text) as { data: unknown[] }).data).toHaveLength(2);
   });
 
@@ -208,7 +215,8 @@ describe('jsonDoc', () => {
   });
 
   it('end(true) adds "truncated":true', () => {
-    const text = jsonDoc.head(cols) + jsonDoc.rows(cols, ROWS, true) + jsonDoc.end(true);
+    const text =
+      jsonDoc.head(cols) + jsonDoc.rows(cols, slicesOf(COLUMNS, ROWS), true) + jsonDoc.end(true);
     expect(parseLoose(text)).toMatchObject({ truncated: true });
   });
 
@@ -217,7 +225,10 @@ describe('jsonDoc', () => {
     ['before any row', []],
   ])('failed(msg) %s keeps the document valid and adds "error"', (_name, rows) => {
     const message = 'Query exceeded "limit"\nline 2';
-    const text = jsonDoc.head(cols) + jsonDoc.rows(cols, rows, true) + jsonDoc.failed(message);
+    const text =
+      jsonDoc.head(cols) +
+      jsonDoc.rows(cols, slicesOf(COLUMNS, rows), true) +
+      jsonDoc.failed(message);
     const doc = parseLoose(text) as { data: unknown[]; error: string };
     expect(doc.error).toBe(message);
     expect(doc.data).toHaveLength(rows.length);
@@ -265,24 +276,27 @@ describe('uniqueNames', () => {
   });
 });
 
-describe('compileColumns and rowObject', () => {
-  it('compiles metadata, keys and per-type encoders', () => {
+/** One row as a JSON object, as JSON and SSE write it. */
+const rowObject = (columns: TrinoColumn[], values: unknown[]): string =>
+  objectRows(compileColumns(columns), slicesOf(columns, [values]), '', '}');
+
+describe('compileColumns and objectRows', () => {
+  it('compiles metadata, key fragments and per-type encoders', () => {
     expect(cols.meta.map((m) => m.name)).toEqual(['id', 'name', 'price', 'tags', 'id_2']);
-    expect(cols.keys).toEqual(['"id":', '"name":', '"price":', '"tags":', '"id_2":']);
+    expect(cols.objectKeys).toEqual(['{"id":', ',"name":', ',"price":', ',"tags":', ',"id_2":']);
+    expect(cols.bare).toEqual([false, false, true, false, false]);
     expect(cols.json).toHaveLength(5);
     expect(cols.csv).toHaveLength(5);
   });
 
-  it('escapes column names once in the keys', () => {
-    const c = compileColumns([{ name: 'a"b\\c', type: 'bigint', typeSignature: sig('bigint') }]);
-    expect(cols.keys[0]).toBe('"id":');
-    expect(c.keys).toEqual(['"a\\"b\\\\c":']);
-    expect(rowObject(c, [MAX])).toBe(`{"a\\"b\\\\c":${MAX}}`);
+  it('escapes column names once in the key fragments', () => {
+    const columns = [{ name: 'a"b\\c', type: 'bigint', typeSignature: sig('bigint') }];
+    expect(compileColumns(columns).objectKeys).toEqual(['{"a\\"b\\\\c":']);
+    expect(rowObject(columns, [MAX])).toBe(`{"a\\"b\\\\c":${MAX}}`);
   });
 
   it('falls back to the type string when there is no typeSignature', () => {
-    const c = compileColumns([{ name: 'n', type: 'bigint' }]);
-    expect(rowObject(c, [MAX])).toBe(`{"n":${MAX}}`);
+    expect(rowObject([{ name: 'n', type: 'bigint' }], [MAX])).toBe(`{"n":${MAX}}`);
   });
 
   it.each<[string, unknown[], string]>([
@@ -296,30 +310,27 @@ describe('compileColumns and rowObject', () => {
       [-9223372036854775808n, null, null, [null], null],
       '{"id":-9223372036854775808,"name":null,"price":null,"tags":[null],"id_2":null}',
     ],
-    [
-      'a short row fills missing values with null',
-      [1],
-      '{"id":1,"name":null,"price":null,"tags":null,"id_2":null}',
-    ],
-  ])('rowObject with %s', (_name, values, expected) => {
-    const out = rowObject(cols, values);
+  ])('a row with %s', (_name, values, expected) => {
+    const out = rowObject(COLUMNS, values);
     expect(out).toBe(expected);
     expect(() => parseLoose(out)).not.toThrow();
   });
 
-  it('rowObject has a key per column even for duplicate source names', () => {
-    const c = compileColumns([
+  it('refuses a row whose width is not the column count', () => {
+    expect(() => slicesOf(COLUMNS, [[1]])).toThrow(/a row has 1 values for 5 columns/);
+  });
+
+  it('has a key per column even for duplicate source names', () => {
+    const columns = [
       { name: 'x', type: 'bigint', typeSignature: sig('bigint') },
       { name: 'x', type: 'bigint', typeSignature: sig('bigint') },
-    ]);
-    expect(parseLoose(rowObject(c, [1, 2]))).toEqual({ x: 1, x_2: 2 });
+    ];
+    expect(parseLoose(rowObject(columns, [1, 2]))).toEqual({ x: 1, x_2: 2 });
   });
 
   it('a column named "__proto__" stays a data key', () => {
-    const c = compileColumns([
-      { name: '__proto__', type: 'integer', typeSignature: sig('integer') },
-    ]);
-    const out = rowObject(c, [7]);
+    const columns = [{ name: '__proto__', type: 'integer', typeSignature: sig('integer') }];
+    const out = rowObject(columns, [7]);
     expect(out).toBe('{"__proto__":7}');
     expect(Object.keys(parseLoose(out) as object)).toEqual(['__proto__']);
   });

@@ -1,4 +1,6 @@
-import { rowObject, type ResultColumns } from './columns';
+import type { RowSlices } from '../../trino/row-slices';
+import type { ResultColumns } from './columns';
+import { objectRows } from './slice-values';
 
 /**
  * The JSON download, written progressively: `{"metadata":{...},"data":[row,...]}`. A failure
@@ -8,12 +10,8 @@ export const jsonDoc = {
   head: (cols: ResultColumns): string =>
     `{"metadata":${JSON.stringify({ columns: cols.meta, type: 'metadata' })},"data":[`,
 
-  rows(cols: ResultColumns, rows: unknown[][], first: boolean): string {
-    let out = '';
-    for (let i = 0; i < rows.length; i++)
-      out += (first && i === 0 ? '' : ',') + rowObject(cols, rows[i]);
-    return out;
-  },
+  rows: (cols: ResultColumns, rows: RowSlices, first: boolean): string =>
+    objectRows(cols, rows, ',', '}', first ? '' : ','),
 
   /** `truncated` appears only when `size` cut the result, so plain documents keep their shape. */
   end: (truncated: boolean): string => (truncated ? '],"truncated":true}' : ']}'),

@@ -1,16 +1,15 @@
 import type { Progress } from '../batches';
-import { rowObject, type ResultColumns } from './columns';
+import type { RowSlices } from '../../trino/row-slices';
+import type { ResultColumns } from './columns';
+import { objectRows } from './slice-values';
 
 /** Server-Sent Events framing: one `data:` line per JSON event, then a blank line. */
 export const sse = {
   metadata: (cols: ResultColumns): string =>
     `data: ${JSON.stringify({ type: 'metadata', columns: cols.meta })}\n\n`,
 
-  rows(cols: ResultColumns, rows: unknown[][]): string {
-    let out = '';
-    for (const row of rows) out += `data: {"type":"row","data":${rowObject(cols, row)}}\n\n`;
-    return out;
-  },
+  rows: (cols: ResultColumns, rows: RowSlices): string =>
+    objectRows(cols, rows, 'data: {"type":"row","data":', '}}\n\n'),
 
   complete: (rowCount: number, truncated: boolean, queryId: string): string =>
     `data: ${JSON.stringify({ type: 'complete', rowCount, truncated, queryId })}\n\n`,

@@ -1,5 +1,5 @@
 import type { QueryRun } from '../../observability/query-run';
-import type { TrinoStatement } from '../../trino/trino-client';
+import type { TrinoStatement } from '../../trino/trino-statement';
 import { QueryExecution } from './query-execution';
 
 /** What happened, in order, across the fakes. */

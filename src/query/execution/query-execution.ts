@@ -1,5 +1,5 @@
 import type { QueryRun } from '../../observability/query-run';
-import type { TrinoStatement } from '../../trino/trino-client';
+import type { TrinoStatement } from '../../trino/trino-statement';
 
 /**
  * One query from admission to its last byte. It owns the abort switch, everything admission

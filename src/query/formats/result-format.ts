@@ -1,4 +1,5 @@
 import type { Endpoint } from '../../observability/metrics.service';
+import type { RowSlices } from '../../trino/row-slices';
 import type { Progress } from '../batches';
 import type { ResultColumns } from '../encoders/columns';
 import type { Failure } from '../query-failure';
@@ -22,7 +23,7 @@ export interface ResultFormat {
   readonly keepAlive?: string;
   head(cols: ResultColumns): string;
   /** One page's rows; `first` is true for the first rows of the result. */
-  rows(cols: ResultColumns, rows: unknown[][], first: boolean): string;
+  rows(cols: ResultColumns, rows: RowSlices, first: boolean): string;
   /** Trino's progress, for formats that can report it between rows. */
   readonly progress?: (p: Progress) => string;
   end(rowCount: number, truncated: boolean, queryId: string): string;

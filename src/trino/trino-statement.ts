@@ -1,0 +1,157 @@
+import { PageTokenizer } from './page-tokenizer';
+import type { RowSlices } from './row-slices';
+import type { StatementOptions, TrinoClient } from './trino-client';
+import { TrinoQueryError } from './trino-errors';
+import type { PageHead } from './page-tokenizer';
+import type { QueryStats, TrinoColumn } from './trino-types';
+
+/**
+ * How much page text is tokenized (and so written out) at a time: large enough that framing
+ * costs nothing per row, small enough that a page's output is a few chunks, not one big one.
+ */
+const SCAN_BYTES = 128 * 1024;
+
+/** A page received whole (Trino is never left waiting on a slow reader), tokenized as read. */
+interface Page {
+  chunks: Buffer[];
+  tokenizer: PageTokenizer;
+}
+
+/**
+ * One running statement: reads Trino's answers page by page, on demand. Nothing is fetched
+ * until the consumer asks, so a slow reader slows Trino instead of filling memory; a page is
+ * kept as Trino's bytes and tokenized a stretch at a time, never built as objects.
+ */
+export class TrinoStatement {
+  columns?: TrinoColumn[];
+  /** Trino's latest statistics for the query (state, processed rows and bytes, progress). */
+  stats?: QueryStats;
+  id = '';
+  private pending: RowSlices[] = [];
+  private page?: Page;
+  private nextUri?: string;
+  /** The last page URI fetched; Trino answers a repeat of it from cache and counts it as a heartbeat. */
+  private lastUri?: string;
+  private lastActivity = Date.now();
+  private fetching = false;
+
+  constructor(
+    private readonly client: TrinoClient,
+    private readonly options: StatementOptions,
+  ) {}
+
+  /** True once Trino has no more pages (finished, failed or cancelled) and the last is read. */
+  get done(): boolean {
+    return this.nextUri === undefined && this.page === undefined;
+  }
+
+  /** Takes the answer to the submission, read whole: it names the query. */
+  begin(chunks: Buffer[]): void {
+    this.page = { chunks, tokenizer: new PageTokenizer() };
+    while (this.page) this.step(this.page);
+  }
+
+  /** Follows `nextUri` until the columns (or an error, or the end) have arrived. */
+  async waitForColumns(): Promise<TrinoColumn[]> {
+    while (!this.columns && !this.done) await this.advance();
+    return this.columns ?? [];
+  }
+
+  /**
+   * The next non-empty batch of rows, or undefined at the end. Throws the abort reason once
+   * the statement's signal fired, so a cancelled stream never looks complete.
+   */
+  async nextRows(): Promise<RowSlices | undefined> {
+    this.options.signal.throwIfAborted();
+    while (this.pending.length === 0 && !this.done) await this.advance();
+    return this.pending.shift();
+  }
+
+  /** The next batch as JS values, for the service's own small queries. */
+  async nextValues(): Promise<unknown[][] | undefined> {
+    return (await this.nextRows())?.values();
+  }
+
+  /**
+   * One step: tokenizes the next stretch of the current page, or fetches the next page. For
+   * callers that act between steps; `takeRows` then hands out what it brought.
+   */
+  async advance(): Promise<void> {
+    this.options.signal.throwIfAborted();
+    if (this.page) this.step(this.page);
+    else if (this.nextUri) {
+      const chunks = await this.fetch(this.nextUri);
+      this.page = { chunks, tokenizer: new PageTokenizer(this.columns?.length) };
+    }
+  }
+
+  /** The next batch already read, if any; never fetches. */
+  takeRows(): RowSlices | undefined {
+    return this.pending.shift();
+  }
+
+  /** Cancels the query in Trino (DELETE on `nextUri`); safe to call at any time, more than once. */
+  async cancel(): Promise<void> {
+    const uri = this.nextUri ?? this.page?.tokenizer.head.nextUri;
+    this.nextUri = undefined;
+    this.page = undefined;
+    this.pending = [];
+    if (uri) await this.client.delete(uri);
+  }
+
+  /**
+   * Keeps Trino from abandoning a query whose reader is slow: when nothing was fetched for
+   * `idleMs`, repeats the last page request (answered from Trino's cache, not advancing the
+   * result) so the query's heartbeat stays fresh without buffering another page here.
+   */
+  async heartbeat(idleMs: number): Promise<void> {
+    if (this.done || this.fetching || !this.lastUri || Date.now() - this.lastActivity < idleMs)
+      return;
+    this.lastActivity = Date.now();
+    await this.client.touch(this.lastUri, this.options);
+  }
+
+  /** Tokenizes about SCAN_BYTES more of `page`; at its end, takes in what the page said. */
+  private step(page: Page): void {
+    const take: Buffer[] = [];
+    let bytes = 0;
+    while (bytes < SCAN_BYTES && page.chunks.length > 0) {
+      const chunk = page.chunks.shift()!;
+      take.push(chunk);
+      bytes += chunk.length;
+    }
+    const last = page.chunks.length === 0;
+    if (take.length > 0) this.keep(page, page.tokenizer.write(Buffer.concat(take, bytes)));
+    if (!last) return;
+    this.keep(page, page.tokenizer.end());
+    this.page = undefined;
+    this.finish(page.tokenizer.head);
+  }
+
+  private keep(page: Page, rows: RowSlices | undefined): void {
+    if (!this.columns && page.tokenizer.head.columns) this.columns = page.tokenizer.head.columns;
+    if (rows) this.pending.push(rows);
+  }
+
+  /** Takes in a whole page's members; throws on a query error. */
+  private finish(head: PageHead): void {
+    if (head.id !== undefined && !this.id) this.id = head.id;
+    this.nextUri = head.nextUri;
+    if (head.stats) this.stats = head.stats;
+    if (head.error) {
+      this.nextUri = undefined;
+      throw new TrinoQueryError(head.error, head.id ?? this.id);
+    }
+  }
+
+  private async fetch(uri: string): Promise<Buffer[]> {
+    this.fetching = true;
+    try {
+      return await this.client.get(uri, this.options);
+    } finally {
+      this.fetching = false;
+      this.lastUri = uri;
+      this.lastActivity = Date.now();
+    }
+  }
+}
