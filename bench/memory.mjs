@@ -37,6 +37,7 @@ const TMP = path.join(ROOT, 'bench/tmp');
 const builds = (env.BENCH_BUILDS ?? `after=${ROOT}`).split(',').map((b) => b.split('='));
 const levels = (env.BENCH_MEMORY_LEVELS ?? 'mixed:1,mixed:64,mixed:200,csv:64')
   .split(',')
+  .filter(Boolean)
   .map((l) => ({ kind: l.split(':')[0], n: Number(l.split(':')[1]) }));
 // 200 concurrent queries of 100,000 rows each exhausted the 4 GB heap of the local Trino: the
 // mixed levels read 20,000 rows a stream; the CSV level is the issue's 64 x 200,000.

@@ -61,10 +61,12 @@ class LimitedPages {
 /** The next batch as bytes; its rows and their text die with this call, never held by a generator. */
 async function encodeNext(
   pages: LimitedPages,
-  encode: (batch: Batch) => string,
+  encode: (batch: Batch) => Chunk,
 ): Promise<Buffer | undefined> {
   const batch = await pages.next();
-  return batch && Buffer.from(encode(batch), 'utf8');
+  if (!batch) return undefined;
+  const chunk = encode(batch);
+  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
 }
 
 /**
@@ -73,7 +75,7 @@ async function encodeNext(
  */
 async function* encoded(
   pages: LimitedPages,
-  encode: (batch: Batch) => string,
+  encode: (batch: Batch) => Chunk,
 ): AsyncGenerator<Buffer> {
   for (;;) {
     const chunk = await encodeNext(pages, encode);

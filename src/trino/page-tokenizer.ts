@@ -1,5 +1,14 @@
-import { StringDecoder } from 'node:string_decoder';
-import { isNumberChar, nestedEnd, skipWs, stringEnd, ValueEndWatch, valueEnd } from './json-scan';
+import {
+  BACKSLASH,
+  COMMA,
+  isNumberByte,
+  nestedEnd,
+  QUOTE,
+  skipWs,
+  stringEnd,
+  ValueEndWatch,
+  valueEnd,
+} from './json-scan';
 import { RowSlices, Token } from './row-slices';
 import type { QueryStats, TrinoColumn, TrinoError } from './trino-types';
 
@@ -19,10 +28,11 @@ export interface PageHead {
 }
 
 const KEPT = new Set(['id', 'nextUri', 'partialCancelUri', 'columns', 'stats', 'error']);
+const EMPTY = Buffer.alloc(0);
 
 type State = 'start' | 'members' | 'rows' | 'end';
 
-/** Marks where scanning stopped for want of text, and whether the watch may be used. */
+/** Marks where scanning stopped for want of bytes, and whether the watch may be used. */
 class Incomplete {
   constructor(
     readonly at: number,
@@ -32,86 +42,83 @@ class Incomplete {
 }
 
 /**
- * Reads one page of Trino's result JSON incrementally, as chunks arrive from the socket, and
- * hands out each chunk's complete rows as slices of its text. It holds only the unread part
- * of one chunk plus one partial row (or member): a page is never built as objects.
+ * Reads one page of Trino's result JSON incrementally, as chunks arrive, and hands out each
+ * chunk's complete rows as slices of its bytes. It holds only the unread part of one chunk
+ * plus one partial row (or member): a page is never decoded or built as objects.
  */
 export class PageTokenizer {
   readonly head: PageHead = {};
   private state: State = 'start';
-  private readonly decoder = new StringDecoder('utf8');
-  /** Text not yet consumed: the start of an incomplete row or member. */
-  private rest = '';
-  /** While a long value is incomplete: its text so far, and the watch telling when it ends. */
-  private parts: string[] = [];
+  /** Bytes not yet consumed: the start of an incomplete row or member. */
+  private rest: Buffer = EMPTY;
+  /** While a long value is incomplete: its bytes so far, and the watch telling when it ends. */
+  private parts: Buffer[] = [];
   private watch?: ValueEndWatch;
   private capacity = 256;
   private kinds = new Uint8Array(0);
   private starts = new Int32Array(0);
   private ends = new Int32Array(0);
   private tokens = 0;
-  private readonly escaped = { escaped: false };
 
   /** `width` is the column count when an earlier page brought the columns. */
   constructor(private width?: number) {}
 
   /** Takes the next chunk of the body; returns the rows it completed, if any. */
   write(chunk: Buffer): RowSlices | undefined {
-    const s = this.decoder.write(chunk);
     if (this.watch) {
-      this.parts.push(s);
-      if (!this.watch.feed(s)) return undefined;
+      this.parts.push(chunk);
+      if (!this.watch.feed(chunk)) return undefined;
       this.watch = undefined;
-      const text = this.parts.join('');
+      const bytes = Buffer.concat(this.parts);
       this.parts = [];
-      return this.scan(text);
+      return this.scan(bytes);
     }
-    return this.scan(this.rest + s);
+    return this.scan(this.rest.length > 0 ? Buffer.concat([this.rest, chunk]) : chunk);
   }
 
   /** The body ended: throws unless the page was whole. */
   end(): RowSlices | undefined {
-    const tail = this.decoder.end();
-    const text = this.watch ? this.parts.join('') + tail : this.rest + tail;
+    const bytes = this.watch ? Buffer.concat(this.parts) : this.rest;
     this.watch = undefined;
     this.parts = [];
-    const rows = this.scan(text);
-    if (this.state !== 'end' || skipWs(this.rest, 0) !== this.rest.length)
+    const rows = this.scan(bytes);
+    if (this.state !== 'end' || skipWs(this.rest, 0, this.rest.length) !== this.rest.length)
       throw new TrinoProtocolError('Trino sent an incomplete page');
     return rows;
   }
 
-  private scan(text: string): RowSlices | undefined {
+  private scan(b: Buffer): RowSlices | undefined {
     this.tokens = 0;
     this.kinds = new Uint8Array(this.capacity);
     this.starts = new Int32Array(this.capacity);
     this.ends = new Int32Array(this.capacity);
-    const r = this.states(text);
+    const r = this.states(b);
     if (r instanceof Incomplete) {
-      this.rest = text.slice(r.at);
+      // A copy: the rest must not keep the whole chunk it came from alive.
+      this.rest = Buffer.from(b.subarray(r.at));
       if (r.watchable && this.rest.length > 0) {
         const watch = new ValueEndWatch();
         // Not yet complete by construction; the watch only learns its nesting so far.
         if (!watch.feed(this.rest)) {
           this.watch = watch;
           this.parts = [this.rest];
-          this.rest = '';
+          this.rest = EMPTY;
         }
       }
-    } else this.rest = text.slice(r);
-    const width = this.width ?? 0;
-    const rows = width === 0 ? this.tokens : this.tokens / width;
+    } else this.rest = r < b.length ? Buffer.from(b.subarray(r)) : EMPTY;
     if (this.tokens === 0) return undefined;
-    return new RowSlices(text, width, this.kinds, this.starts, this.ends, 0, rows);
+    const width = this.width ?? 0;
+    return new RowSlices(b, width, this.kinds, this.starts, this.ends, 0, this.tokens / width);
   }
 
-  /** Runs the page's states over `text`; returns where it stopped. */
-  private states(t: string): number | Incomplete {
+  /** Runs the page's states over `b`; returns where it stopped. */
+  private states(b: Buffer): number | Incomplete {
+    const n = b.length;
     let i = 0;
     for (;;) {
-      i = skipWs(t, i);
-      if (i >= t.length) return i;
-      const c = t.charCodeAt(i);
+      i = skipWs(b, i, n);
+      if (i >= n) return i;
+      const c = b[i];
       switch (this.state) {
         case 'start':
           if (c !== 123) throw new TrinoProtocolError('a page must be a JSON object');
@@ -119,19 +126,19 @@ export class PageTokenizer {
           i++;
           break;
         case 'members': {
-          if (c === 44) i++;
+          if (c === COMMA) i++;
           else if (c === 125) {
             this.state = 'end';
             i++;
           } else {
-            const r = this.member(t, i);
+            const r = this.member(b, i);
             if (r instanceof Incomplete) return r;
             i = r;
           }
           break;
         }
         case 'rows': {
-          const r = this.rows(t, i);
+          const r = this.rows(b, i);
           if (r instanceof Incomplete) return r;
           i = r;
           break;
@@ -143,24 +150,25 @@ export class PageTokenizer {
   }
 
   /** One `"key": value` member; `data` switches to rows, which are read one by one. */
-  private member(t: string, i: number): number | Incomplete {
-    if (t.charCodeAt(i) !== 34) throw new TrinoProtocolError('a page member must have a key');
-    const keyEnd = stringEnd(t, i);
+  private member(b: Buffer, i: number): number | Incomplete {
+    const n = b.length;
+    if (b[i] !== QUOTE) throw new TrinoProtocolError('a page member must have a key');
+    const keyEnd = stringEnd(b, i, n);
     if (keyEnd < 0) return new Incomplete(i, false);
-    const key = JSON.parse(t.slice(i, keyEnd)) as string;
-    let j = skipWs(t, keyEnd);
-    if (j >= t.length) return new Incomplete(i, false);
-    if (t.charCodeAt(j) !== 58) throw new TrinoProtocolError(`no ':' after "${key}"`);
-    j = skipWs(t, j + 1);
-    if (j >= t.length) return new Incomplete(i, false);
-    if (key === 'data' && t.charCodeAt(j) === 91) {
+    const key = JSON.parse(b.toString('utf8', i, keyEnd)) as string;
+    let j = skipWs(b, keyEnd, n);
+    if (j >= n) return new Incomplete(i, false);
+    if (b[j] !== 58) throw new TrinoProtocolError(`no ':' after "${key}"`);
+    j = skipWs(b, j + 1, n);
+    if (j >= n) return new Incomplete(i, false);
+    if (key === 'data' && b[j] === 91) {
       if (this.width === undefined) throw new TrinoProtocolError('Trino sent rows before columns');
       this.state = 'rows';
       return j + 1;
     }
-    const end = valueEnd(t, j);
+    const end = valueEnd(b, j, n);
     if (end < 0) return new Incomplete(i, true);
-    if (KEPT.has(key)) this.keep(key as keyof PageHead, JSON.parse(t.slice(j, end)));
+    if (KEPT.has(key)) this.keep(key as keyof PageHead, JSON.parse(b.toString('utf8', j, end)));
     return end;
   }
 
@@ -170,14 +178,14 @@ export class PageTokenizer {
       this.width = value.length;
   }
 
-  /** Rows until the end of `data` or of the text; only whole rows are kept. */
-  private rows(t: string, i: number): number | Incomplete {
-    const n = t.length;
+  /** Rows until the end of `data` or of the bytes; only whole rows are kept. */
+  private rows(b: Buffer, i: number): number | Incomplete {
+    const n = b.length;
     for (;;) {
-      i = skipWs(t, i);
+      i = skipWs(b, i, n);
       if (i >= n) return i;
-      const c = t.charCodeAt(i);
-      if (c === 44) {
+      const c = b[i];
+      if (c === COMMA) {
         i++;
         continue;
       }
@@ -186,65 +194,91 @@ export class PageTokenizer {
         return i + 1;
       }
       if (c !== 91) throw new TrinoProtocolError('a row must be a JSON array');
-      const end = this.row(t, i);
+      const end = this.row(b, i, n);
       if (end < 0) return new Incomplete(i, true);
       i = end;
     }
   }
 
-  /** One row `[v, ...]` at `i`: its values become tokens; -1 (nothing kept) if incomplete. */
-  private row(t: string, i: number): number {
-    const n = t.length;
+  /**
+   * One row `[v, ...]` at `i`: its values become tokens; -1 (nothing kept) if incomplete.
+   * The hottest loop of the service: locals instead of fields, table lookups per byte.
+   */
+  private row(b: Buffer, i: number, n: number): number {
+    const width = this.width ?? 0;
     const before = this.tokens;
-    let j = skipWs(t, i + 1);
-    if (t.charCodeAt(j) === 93) return this.rowEnd(before, j + 1);
+    if (before + width >= this.capacity) this.grow(before + width + 1);
+    const { kinds, starts, ends } = this;
+    let t = before;
+    let j = skipWs(b, i + 1, n);
+    if (j < n && b[j] === 93) return this.rowEnd(before, t, j + 1);
     for (;;) {
       if (j >= n) return this.rollback(before);
-      const c = t.charCodeAt(j);
-      let end: number;
-      let kind: number;
-      if (c === 34) {
-        this.escaped.escaped = false;
-        end = stringEnd(t, j, this.escaped);
-        kind = this.escaped.escaped ? Token.Escaped : Token.String;
+      const c = b[j];
+      let end = -1;
+      let kind: number = Token.Number;
+      if (c === QUOTE) {
+        kind = Token.String;
+        for (let k = j + 1; k < n; ) {
+          const x = IN_STRING[b[k]];
+          if (x === 0) k++;
+          else if (x === 1) {
+            end = k + 1;
+            break;
+          } else if (x === 2) {
+            kind = Token.Escaped;
+            k += 2;
+          } else {
+            if (kind === Token.String) kind = Token.Comma;
+            k++;
+          }
+        }
+      } else if (NUMBER[c] !== 0) {
+        let k = j + 1;
+        let seen = NUMBER[c];
+        for (let x = 0; k < n && (x = NUMBER[b[k]]) !== 0; k++) seen |= x;
+        if (k < n) end = k;
+        if (seen & 4) kind = Token.Exponent;
+        else if (seen & 2) kind = Token.Fraction;
       } else if (c === 91 || c === 123) {
-        end = nestedEnd(t, j);
+        end = nestedEnd(b, j, n);
         kind = Token.Nested;
       } else if (c === 110) {
-        end = this.literal(t, j, 'null');
+        end = this.literal(b, j, NULL);
         kind = Token.Null;
       } else if (c === 116 || c === 102) {
-        end = this.literal(t, j, c === 116 ? 'true' : 'false');
+        end = this.literal(b, j, c === 116 ? TRUE : FALSE);
         kind = Token.Bool;
-      } else {
-        end = j;
-        while (isNumberChar(t.charCodeAt(end))) end++;
-        if (end === j) throw new TrinoProtocolError(`unexpected '${t[j]}' in a row`);
-        if (end >= n) end = -1;
-        kind = Token.Number;
-      }
+      } else throw new TrinoProtocolError(`unexpected '${String.fromCharCode(c)}' in a row`);
       if (end < 0) return this.rollback(before);
-      this.push(kind, j, end);
-      j = skipWs(t, end);
+      // Past the capacity (a row wider than the columns) writes are dropped; rowEnd refuses it.
+      kinds[t] = kind;
+      starts[t] = j;
+      ends[t] = end;
+      t++;
+      j = end;
+      if (j < n && WS[b[j]] === 1) j = skipWs(b, j, n);
       if (j >= n) return this.rollback(before);
-      const d = t.charCodeAt(j);
-      if (d === 93) return this.rowEnd(before, j + 1);
-      if (d !== 44) throw new TrinoProtocolError(`unexpected '${t[j]}' after a value`);
-      j = skipWs(t, j + 1);
+      const d = b[j];
+      if (d === 93) return this.rowEnd(before, t, j + 1);
+      if (d !== COMMA)
+        throw new TrinoProtocolError(`unexpected '${String.fromCharCode(d)}' after a value`);
+      j++;
+      if (j < n && WS[b[j]] === 1) j = skipWs(b, j, n);
     }
   }
 
-  private literal(t: string, j: number, word: string): number {
-    if (j + word.length > t.length) return -1;
-    if (!t.startsWith(word, j)) throw new TrinoProtocolError('unexpected literal in a row');
+  private literal(b: Buffer, j: number, word: Buffer): number {
+    if (j + word.length > b.length) return -1;
+    if (b.compare(word, 0, word.length, j, j + word.length) !== 0)
+      throw new TrinoProtocolError('unexpected literal in a row');
     return j + word.length;
   }
 
-  private rowEnd(before: number, end: number): number {
-    if (this.tokens - before !== this.width)
-      throw new TrinoProtocolError(
-        `a row has ${this.tokens - before} values for ${this.width} columns`,
-      );
+  private rowEnd(before: number, t: number, end: number): number {
+    if (t - before !== this.width)
+      throw new TrinoProtocolError(`a row has ${t - before} values for ${this.width} columns`);
+    this.tokens = t;
     return end;
   }
 
@@ -253,16 +287,8 @@ export class PageTokenizer {
     return -1;
   }
 
-  private push(kind: number, start: number, end: number): void {
-    if (this.tokens === this.capacity) this.grow();
-    this.kinds[this.tokens] = kind;
-    this.starts[this.tokens] = start;
-    this.ends[this.tokens] = end;
-    this.tokens++;
-  }
-
-  private grow(): void {
-    this.capacity *= 2;
+  private grow(needed: number): void {
+    while (this.capacity < needed) this.capacity *= 2;
     const kinds = new Uint8Array(this.capacity);
     const starts = new Int32Array(this.capacity);
     const ends = new Int32Array(this.capacity);
@@ -274,3 +300,21 @@ export class PageTokenizer {
     this.ends = ends;
   }
 }
+
+/** Per byte inside a string: 1 the closing quote, 2 a backslash, 3 a comma, 0 anything else. */
+const IN_STRING = new Uint8Array(256);
+IN_STRING[QUOTE] = 1;
+IN_STRING[BACKSLASH] = 2;
+IN_STRING[COMMA] = 3;
+/** For the bytes a JSON number is made of: 2 a dot, 4 an exponent, 1 a digit or sign. */
+const NUMBER = new Uint8Array(256);
+for (let c = 0; c < 256; c++) if (isNumberByte(c)) NUMBER[c] = 1;
+NUMBER[46] = 2;
+NUMBER[101] = NUMBER[69] = 4;
+/** 1 for JSON whitespace. */
+const WS = new Uint8Array(256);
+for (const c of [9, 10, 13, 32]) WS[c] = 1;
+
+const NULL = Buffer.from('null');
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');

@@ -21,6 +21,14 @@ export function slicesOf(columns: TrinoColumn[], rows: unknown[][]): RowSlices {
   if (tail) throw new Error('a page written whole must tokenize in one batch');
   return (
     batch ??
-    new RowSlices('', columns.length, new Uint8Array(0), new Int32Array(0), new Int32Array(0), 0, 0)
+    new RowSlices(
+      Buffer.alloc(0),
+      columns.length,
+      new Uint8Array(0),
+      new Int32Array(0),
+      new Int32Array(0),
+      0,
+      0,
+    )
   );
 }

@@ -6,7 +6,9 @@ export interface ResultColumns {
   /** `{name, type}` as the metadata event and document show them (names made unique). */
   meta: { name: string; type: string }[];
   /** `{"name":` for the first column, `,"name":` for the others: JSON-escaped once per query. */
-  objectKeys: string[];
+  objectKeys: Buffer[];
+  /** The bytes of all key fragments: what a row object adds to its values. */
+  keyBytes: number;
   /** True for DECIMAL columns, whose strings are written as bare JSON numbers. */
   bare: boolean[];
   /** Encoders for nested values (ARRAY, MAP, ROW), which are decoded before writing. */
@@ -28,9 +30,13 @@ export function uniqueNames(names: string[]): string[] {
 export function compileColumns(columns: TrinoColumn[]): ResultColumns {
   const names = uniqueNames(columns.map((c) => c.name));
   const nodes = columns.map((c) => typeNode(c.typeSignature, c.type));
+  const objectKeys = names.map((n, i) =>
+    Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(n)}:`),
+  );
   return {
     meta: columns.map((c, i) => ({ name: names[i], type: c.type })),
-    objectKeys: names.map((n, i) => `${i === 0 ? '{' : ','}${JSON.stringify(n)}:`),
+    objectKeys,
+    keyBytes: objectKeys.reduce((sum, k) => sum + k.length, 0) + 1,
     bare: nodes.map((n) => n.base === 'decimal'),
     json: nodes.map(jsonEncoder),
     csv: nodes.map(csvText),

@@ -2,6 +2,10 @@ import type { RowSlices } from '../../trino/row-slices';
 import type { ResultColumns } from './columns';
 import { objectRows } from './slice-values';
 
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from('}');
+const NONE = Buffer.alloc(0);
+
 /**
  * The JSON download, written progressively: `{"metadata":{...},"data":[row,...]}`. A failure
  * after the head closes the array and adds `"error"`, so the document stays valid and says so.
@@ -10,8 +14,8 @@ export const jsonDoc = {
   head: (cols: ResultColumns): string =>
     `{"metadata":${JSON.stringify({ columns: cols.meta, type: 'metadata' })},"data":[`,
 
-  rows: (cols: ResultColumns, rows: RowSlices, first: boolean): string =>
-    objectRows(cols, rows, ',', '}', first ? '' : ','),
+  rows: (cols: ResultColumns, rows: RowSlices, first: boolean): Buffer =>
+    objectRows(cols, rows, COMMA, CLOSE, first ? NONE : COMMA),
 
   /** `truncated` appears only when `size` cut the result, so plain documents keep their shape. */
   end: (truncated: boolean): string => (truncated ? '],"truncated":true}' : ']}'),

@@ -195,7 +195,7 @@ function reference(cols: ResultColumns, page: string): { csv: string; json: stri
   const rows = (parse(page, undefined, parseNumberAndBigInt) as { data: unknown[][] }).data;
   const json = rows.map(
     (row) =>
-      `${row.map((v, c) => cols.objectKeys[c] + (v === null ? 'null' : cols.json[c](v))).join('')}}`,
+      `${row.map((v, c) => cols.objectKeys[c].toString('utf8') + (v === null ? 'null' : cols.json[c](v))).join('')}}`,
   );
   return {
     csv: rows
@@ -211,9 +211,9 @@ function written(
   batches: RowSlices[],
 ): { csv: string; json: string; sse: string } {
   return {
-    csv: batches.map((b) => csv.rows(cols, b)).join(''),
-    json: batches.map((b, i) => jsonDoc.rows(cols, b, i === 0)).join(''),
-    sse: batches.map((b) => sse.rows(cols, b)).join(''),
+    csv: Buffer.concat(batches.map((b) => csv.rows(cols, b))).toString('utf8'),
+    json: Buffer.concat(batches.map((b, i) => jsonDoc.rows(cols, b, i === 0))).toString('utf8'),
+    sse: Buffer.concat(batches.map((b) => sse.rows(cols, b))).toString('utf8'),
   };
 }
 

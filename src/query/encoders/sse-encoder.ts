@@ -3,13 +3,16 @@ import type { RowSlices } from '../../trino/row-slices';
 import type { ResultColumns } from './columns';
 import { objectRows } from './slice-values';
 
+const ROW_OPEN = Buffer.from('data: {"type":"row","data":');
+const ROW_CLOSE = Buffer.from('}}\n\n');
+
 /** Server-Sent Events framing: one `data:` line per JSON event, then a blank line. */
 export const sse = {
   metadata: (cols: ResultColumns): string =>
     `data: ${JSON.stringify({ type: 'metadata', columns: cols.meta })}\n\n`,
 
-  rows: (cols: ResultColumns, rows: RowSlices): string =>
-    objectRows(cols, rows, 'data: {"type":"row","data":', '}}\n\n'),
+  rows: (cols: ResultColumns, rows: RowSlices): Buffer =>
+    objectRows(cols, rows, ROW_OPEN, ROW_CLOSE),
 
   complete: (rowCount: number, truncated: boolean, queryId: string): string =>
     `data: ${JSON.stringify({ type: 'complete', rowCount, truncated, queryId })}\n\n`,

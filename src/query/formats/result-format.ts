@@ -3,6 +3,7 @@ import type { RowSlices } from '../../trino/row-slices';
 import type { Progress } from '../batches';
 import type { ResultColumns } from '../encoders/columns';
 import type { Failure } from '../query-failure';
+import type { Chunk } from '../readable-from';
 
 /**
  * One way of writing a query's result. Implemented once per format (one file in this folder);
@@ -23,7 +24,7 @@ export interface ResultFormat {
   readonly keepAlive?: string;
   head(cols: ResultColumns): string;
   /** One page's rows; `first` is true for the first rows of the result. */
-  rows(cols: ResultColumns, rows: RowSlices, first: boolean): string;
+  rows(cols: ResultColumns, rows: RowSlices, first: boolean): Chunk;
   /** Trino's progress, for formats that can report it between rows. */
   readonly progress?: (p: Progress) => string;
   end(rowCount: number, truncated: boolean, queryId: string): string;
