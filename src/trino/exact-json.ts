@@ -1,7 +1,8 @@
 /**
  * A small exact JSON parser: like JSON.parse, but an integer outside the safe range becomes a
- * BigInt instead of a rounded number. Only pages that `JSON.parse` is known to have damaged
- * come here (see page-parser.ts), so its speed matters little and its exactness a lot.
+ * BigInt instead of a rounded number. Only nested values (ARRAY, MAP, ROW) and the service's
+ * own small queries come here (see page-tokenizer.ts), so its speed matters little and its
+ * exactness a lot.
  */
 export function parseExact(text: string): unknown {
   let i = 0;

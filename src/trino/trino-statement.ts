@@ -18,8 +18,8 @@ interface Page {
 }
 
 /**
- * One running statement: reads Trino's answers page by page, on demand. Nothing is fetched
- * until the consumer asks, so a slow reader slows Trino instead of filling memory; a page is
+ * One running statement: reads Trino's answers page by page, on demand, at most one page
+ * ahead of the reader, so a slow reader slows Trino instead of filling memory; a page is
  * kept as Trino's bytes and tokenized a stretch at a time, never built as objects.
  */
 export class TrinoStatement {
@@ -29,6 +29,13 @@ export class TrinoStatement {
   id = '';
   private pending: RowSlices[] = [];
   private page?: Page;
+  /**
+   * The next page, requested as soon as the current one starts being written, so Trino
+   * builds it while Node writes this one. Safe by Trino's protocol: the current page is
+   * already read whole, and a repeated request for the newest token is answered from cache
+   * (docs/design.md, "Reading pages").
+   */
+  private ahead?: { uri: string; chunks: Promise<Buffer[]> };
   private nextUri?: string;
   /** The last page URI fetched; Trino answers a repeat of it from cache and counts it as a heartbeat. */
   private lastUri?: string;
@@ -80,7 +87,9 @@ export class TrinoStatement {
     this.options.signal.throwIfAborted();
     if (this.page) this.step(this.page);
     else if (this.nextUri) {
-      const chunks = await this.fetch(this.nextUri);
+      const ahead = this.ahead;
+      this.ahead = undefined;
+      const chunks = await (ahead?.uri === this.nextUri ? ahead.chunks : this.fetch(this.nextUri));
       this.page = { chunks, tokenizer: new PageTokenizer(this.columns?.length) };
     }
   }
@@ -95,6 +104,7 @@ export class TrinoStatement {
     const uri = this.nextUri ?? this.page?.tokenizer.head.nextUri;
     this.nextUri = undefined;
     this.page = undefined;
+    this.ahead = undefined;
     this.pending = [];
     if (uri) await this.client.delete(uri);
   }
@@ -122,10 +132,21 @@ export class TrinoStatement {
     }
     const last = page.chunks.length === 0;
     if (take.length > 0) this.keep(page, page.tokenizer.write(Buffer.concat(take, bytes)));
+    this.lookAhead(page);
     if (!last) return;
     this.keep(page, page.tokenizer.end());
     this.page = undefined;
     this.finish(page.tokenizer.head);
+  }
+
+  /** Once a page has brought rows, requests the page after it (see `ahead`). */
+  private lookAhead(page: Page): void {
+    const uri = page.tokenizer.head.nextUri;
+    if (!uri || this.ahead || this.pending.length === 0 || this.options.signal.aborted) return;
+    const chunks = this.fetch(uri);
+    // Awaited when the page is needed; a cancelled query never needs it.
+    chunks.catch(() => undefined);
+    this.ahead = { uri, chunks };
   }
 
   private keep(page: Page, rows: RowSlices | undefined): void {
