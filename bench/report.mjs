@@ -21,6 +21,7 @@ const COLORS = {
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const range = (s, f = fmtSi) => (s ? `${f(s.median)} [${f(s.min)}–${f(s.max)}]` : '–');
 const med = (s, digits = 0) => (s ? fmtNum(s.median, digits) : '–');
+const ratioText = (r) => (r === null || r === undefined ? '–' : r.toFixed(2));
 
 function sortedSummary(doc) {
   const wOrder = doc.workloads.map((w) => w.name);
@@ -42,19 +43,19 @@ export function markdown(doc) {
     `- Service commit ${m.gitCommit}${m.gitDirty ? ' (src/ has uncommitted changes)' : ''}; ${doc.config.reps} repetition(s); started ${doc.startedAt}, finished ${doc.finishedAt ?? '(incomplete)'}`,
     `- Load average (1 min) before runs: ${loads.length ? `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}` : '–'} on ${m.cores} cores: the machine is shared, so treat small differences as noise.`,
     '',
-    'rows/s: median [min–max] over repetitions; × limit: median rows/s relative to the minimal Trino-protocol reader on the same workload. ' +
+    'rows/s: median [min–max] over repetitions; × limit: median rows/s relative to the minimal Trino-protocol reader on the same workload; × bytes: relative to `trino-bytes` (pages read and discarded unparsed). ' +
       'TTFR: time to first row. Service columns (svc-* only): VmRSS before the run → peak during it (sampled every 50 ms), and service CPU seconds (user+system) spent in the run. ' +
       'trino-cli times include JVM start-up; it has no TTFR.',
     '',
-    '| Workload | Rows | Reader | rows/s median [min–max] | × limit | MB/s | TTFR ms | svc RSS MiB before → peak | svc CPU s | client CPU s | Trino CPU s | ok |',
-    '|---|---:|---|---|---:|---:|---:|---|---:|---:|---:|---:|',
+    '| Workload | Rows | Reader | rows/s median [min–max] | × limit | × bytes | MB/s | TTFR ms | svc RSS MiB before → peak | svc CPU s | client CPU s | Trino CPU s | ok |',
+    '|---|---:|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|',
   ];
   const rows = sortedSummary(doc);
   for (const g of rows.filter(
     (g) => g.concurrency === 1 && !g.workload.startsWith('concurrency-'),
   )) {
     lines.push(
-      `| ${g.workload} | ${fmtNum(g.expectedRows)} | ${g.reader} | ${range(g.rowsPerS)} | ${g.ratioToLimit === null ? '–' : g.ratioToLimit.toFixed(2)} | ` +
+      `| ${g.workload} | ${fmtNum(g.expectedRows)} | ${g.reader} | ${range(g.rowsPerS)} | ${ratioText(g.ratioToLimit)} | ${ratioText(g.ratioToBytes)} | ` +
         `${g.bytesPerS ? fmtNum(g.bytesPerS.median / 1e6, 1) : '–'} | ${med(g.ttfrMs)} | ` +
         `${g.svcPeakRssMiB ? `${fmtNum(g.svcRssBeforeMiB.median)} → ${fmtNum(g.svcPeakRssMiB.median)}` : '–'} | ` +
         `${med(g.svcCpuS, 2)} | ${med(g.clientCpuS, 2)} | ${med(g.trinoCpuS, 1)} | ${g.okRuns}/${g.runs} |`,

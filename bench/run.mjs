@@ -249,8 +249,12 @@ function summarise(runs) {
     });
   }
   for (const g of out) {
-    const base = out.find((b) => b.workload === g.workload && b.reader === 'limit');
-    g.ratioToLimit = base?.rowsPerS && g.rowsPerS ? g.rowsPerS.median / base.rowsPerS.median : null;
+    const ratio = (reader) => {
+      const base = out.find((b) => b.workload === g.workload && b.reader === reader);
+      return base?.rowsPerS && g.rowsPerS ? g.rowsPerS.median / base.rowsPerS.median : null;
+    };
+    g.ratioToLimit = ratio('limit');
+    g.ratioToBytes = ratio('trino-bytes');
   }
   return out;
 }

@@ -55,7 +55,7 @@ export class TrinoStatement {
   /** Takes the answer to the submission, read whole: it names the query. */
   begin(chunks: Buffer[]): void {
     this.page = { chunks, tokenizer: new PageTokenizer() };
-    while (this.page) this.step(this.page);
+    while (this.page && this.pending.length === 0) this.step(this.page);
   }
 
   /** Follows `nextUri` until the columns (or an error, or the end) have arrived. */
@@ -101,7 +101,8 @@ export class TrinoStatement {
 
   /** Cancels the query in Trino (DELETE on `nextUri`); safe to call at any time, more than once. */
   async cancel(): Promise<void> {
-    const uri = this.nextUri ?? this.page?.tokenizer.head.nextUri;
+    // The newest token known: the open page's own next, else the page it came from.
+    const uri = this.page?.tokenizer.head.nextUri ?? this.nextUri;
     this.nextUri = undefined;
     this.page = undefined;
     this.ahead = undefined;
@@ -121,8 +122,19 @@ export class TrinoStatement {
     await this.client.touch(this.lastUri, this.options);
   }
 
-  /** Tokenizes about SCAN_BYTES more of `page`; at its end, takes in what the page said. */
+  /**
+   * Tokenizes about SCAN_BYTES more of `page`, or, once all of it was, takes in what the
+   * page said. One scan per step: the rows a scan hands out are valid only until the next
+   * (see PageTokenizer), and every reader takes them before asking for more.
+   */
   private step(page: Page): void {
+    if (this.pending.length > 0) throw new Error('rows must be taken before more are read');
+    if (page.chunks.length === 0) {
+      this.keep(page, page.tokenizer.end());
+      this.page = undefined;
+      this.finish(page.tokenizer.head);
+      return;
+    }
     const take: Buffer[] = [];
     let bytes = 0;
     while (bytes < SCAN_BYTES && page.chunks.length > 0) {
@@ -130,13 +142,8 @@ export class TrinoStatement {
       take.push(chunk);
       bytes += chunk.length;
     }
-    const last = page.chunks.length === 0;
-    if (take.length > 0) this.keep(page, page.tokenizer.write(Buffer.concat(take, bytes)));
+    this.keep(page, page.tokenizer.write(take));
     this.lookAhead(page);
-    if (!last) return;
-    this.keep(page, page.tokenizer.end());
-    this.page = undefined;
-    this.finish(page.tokenizer.head);
   }
 
   /** Once a page has brought rows, requests the page after it (see `ahead`). */
@@ -150,7 +157,9 @@ export class TrinoStatement {
   }
 
   private keep(page: Page, rows: RowSlices | undefined): void {
-    if (!this.columns && page.tokenizer.head.columns) this.columns = page.tokenizer.head.columns;
+    const head = page.tokenizer.head;
+    if (!this.id && head.id !== undefined) this.id = head.id;
+    if (!this.columns && head.columns) this.columns = head.columns;
     if (rows) this.pending.push(rows);
   }
 

@@ -16,7 +16,7 @@ export function pageText(columns: TrinoColumn[], rows: unknown[][]): string {
 export function slicesOf(columns: TrinoColumn[], rows: unknown[][]): RowSlices {
   const tokenizer = new PageTokenizer();
   const text = pageText(columns, rows);
-  const batch = tokenizer.write(Buffer.from(text, 'utf8'));
+  const batch = tokenizer.write([Buffer.from(text, 'utf8')]);
   const tail = tokenizer.end();
   if (tail) throw new Error('a page written whole must tokenize in one batch');
   return (

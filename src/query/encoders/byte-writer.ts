@@ -19,21 +19,18 @@ export class ByteWriter {
   }
 
   /** Copies `src[s..e)`; short runs by hand, which beats a native call's overhead. */
-  copy(src: Uint8Array, s: number, e: number): void {
+  copy(src: Buffer, s: number, e: number): void {
     const n = e - s;
     this.room(n);
     const buf = this.buf;
     let pos = this.pos;
     if (n < 32) for (let i = s; i < e; i++) buf[pos++] = src[i];
-    else {
-      buf.set(src.subarray(s, e), pos);
-      pos += n;
-    }
+    else pos += src.copy(buf, pos, s, e);
     this.pos = pos;
   }
 
   /** Copies a whole fragment. */
-  bytes(src: Uint8Array): void {
+  bytes(src: Buffer): void {
     this.copy(src, 0, src.length);
   }
 
