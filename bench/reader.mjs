@@ -18,17 +18,22 @@ const SVC_AUTH =
 
 const agent = new Agent({ keepAliveTimeout: 60_000, pipelining: 1 });
 
-/** Baseline: Trino's own protocol, minimal. POST /v1/statement, follow nextUri, drop pages. */
-async function limitReader(sql, t0) {
-  let rows = 0;
-  let bytes = 0;
-  let ttfrMs = null;
-  let res = await request(`${TRINO}/v1/statement`, {
+/** POST /v1/statement as the bench user. */
+function submit(sql) {
+  return request(`${TRINO}/v1/statement`, {
     method: 'POST',
     body: sql,
     headers: { 'X-Trino-User': 'bench', 'Content-Type': 'text/plain' },
     dispatcher: agent,
   });
+}
+
+/** Baseline: Trino's own protocol, minimal. POST /v1/statement, follow nextUri, drop pages. */
+async function limitReader(sql, t0) {
+  let rows = 0;
+  let bytes = 0;
+  let ttfrMs = null;
+  let res = await submit(sql);
   for (;;) {
     const chunks = [];
     for await (const c of res.body) {
@@ -62,12 +67,7 @@ async function trinoBytesReader(sql, t0) {
   let bytes = 0;
   let ttfrMs = null;
   const NEXT = Buffer.from('"nextUri":"');
-  let res = await request(`${TRINO}/v1/statement`, {
-    method: 'POST',
-    body: sql,
-    headers: { 'X-Trino-User': 'bench', 'Content-Type': 'text/plain' },
-    dispatcher: agent,
-  });
+  let res = await submit(sql);
   for (;;) {
     if (res.statusCode !== 200) throw new Error(`Trino HTTP ${res.statusCode}`);
     const seps = new PatternCounter('],[');
