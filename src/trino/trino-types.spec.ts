@@ -1,4 +1,4 @@
-import { mayHoldBigint, typeNode, type ClientTypeSignature, type TypeNode } from './trino-types';
+import { typeNode, type ClientTypeSignature, type TypeNode } from './trino-types';
 
 const sig = (rawType: string, ...args: ClientTypeSignature[]): ClientTypeSignature => ({
   rawType,
@@ -92,29 +92,5 @@ describe('typeNode', () => {
 
   it('without a signature or a fallback the type is unknown', () => {
     expect(typeNode(undefined)).toEqual(leaf('unknown'));
-  });
-});
-
-describe('mayHoldBigint', () => {
-  it.each<[string, ClientTypeSignature, boolean]>([
-    ['bigint', sig('bigint'), true],
-    ['integer', sig('integer'), false],
-    ['varchar', sig('varchar'), false],
-    ['decimal', sig('decimal'), false],
-    ['double', sig('double'), false],
-    ['array(bigint)', sig('array', sig('bigint')), true],
-    ['array(integer)', sig('array', sig('integer')), false],
-    ['map(varchar,bigint)', sig('map', sig('varchar'), sig('bigint')), true],
-    ['map(bigint,varchar)', sig('map', sig('bigint'), sig('varchar')), true],
-    ['map(varchar,varchar)', sig('map', sig('varchar'), sig('varchar')), false],
-    ['row(x bigint)', { rawType: 'row', arguments: [named('x', sig('bigint'))] }, true],
-    ['row(x integer)', { rawType: 'row', arguments: [named('x', sig('integer'))] }, false],
-    [
-      'array(array(row(bigint)))',
-      sig('array', sig('array', { rawType: 'row', arguments: [named(undefined, sig('bigint'))] })),
-      true,
-    ],
-  ])('%s -> %s', (_name, signature, expected) => {
-    expect(mayHoldBigint(typeNode(signature))).toBe(expected);
   });
 });

@@ -36,16 +36,6 @@ export interface QueryStats {
   progressPercentage?: number;
 }
 
-export interface QueryResults {
-  id: string;
-  nextUri?: string;
-  partialCancelUri?: string;
-  columns?: TrinoColumn[];
-  data?: unknown[][];
-  stats?: QueryStats;
-  error?: TrinoError;
-}
-
 /** A parsed column type: the base name and its type arguments (row fields carry names). */
 export interface TypeNode {
   base: string;
@@ -73,9 +63,4 @@ export function typeNode(
     }
   }
   return { base: signature.rawType.toLowerCase(), args, fieldNames };
-}
-
-/** True when values of this type can hold a BIGINT anywhere (the only JSON numbers that lose digits). */
-export function mayHoldBigint(node: TypeNode): boolean {
-  return node.base === 'bigint' || node.args.some(mayHoldBigint);
 }
