@@ -1,4 +1,4 @@
-import { PageTokenizer, TrinoProtocolError } from './page-tokenizer';
+import { PageTokenizer, Scratch, TrinoProtocolError } from './page-tokenizer';
 import { Token, type RowSlices } from './row-slices';
 
 const COLUMNS = [
@@ -7,8 +7,8 @@ const COLUMNS = [
 ];
 
 /** Feeds `text` in chunks of `size` bytes; returns the head and every row's values as text. */
-function read(text: string, size = 1 << 20, width?: number) {
-  const tokenizer = new PageTokenizer(width);
+function read(text: string, size = 1 << 20, width?: number, scratch?: Scratch) {
+  const tokenizer = new PageTokenizer(width, scratch);
   const bytes = Buffer.from(text, 'utf8');
   const rows: { kind: number; text: string }[][] = [];
   const spans: number[] = [];
@@ -29,6 +29,26 @@ function read(text: string, size = 1 << 20, width?: number) {
 }
 
 describe('PageTokenizer', () => {
+  it('reuses one scratch across stretches and pages, each batch read before the next call', () => {
+    const scratch = new Scratch();
+    const data = (from: number) =>
+      Array.from({ length: 50 }, (_, i) => `[${from + i},"v${'é'.repeat(i % 7)},${i}"]`).join(',');
+    const first = `{"id":"q","columns":${JSON.stringify(COLUMNS)},"data":[${data(0)}]}`;
+    const second = `{"id":"q","data":[${data(50)}]}`;
+    // 7-byte chunks: rows and multi-byte characters span chunks at every offset in turn.
+    const a = read(first, 7, undefined, scratch);
+    const b = read(second, 7, 2, scratch);
+    const texts = [...a.rows, ...b.rows].map((row) => row.map((v) => v.text));
+    expect(texts).toEqual(
+      Array.from({ length: 100 }, (_, i) => [
+        String(i),
+        `"v${'é'.repeat((i % 50) % 7)},${i % 50}"`,
+      ]),
+    );
+    // The stretches were gathered in the one scratch, not in a Buffer each.
+    expect(scratch.buf.length).toBeGreaterThan(0);
+  });
+
   it('reads the members it needs, skips the others, and hands out rows as slices', () => {
     const page =
       '{"id":"q1","infoUri":"http://x","nextUri":"http://x/2","columns":' +

@@ -41,14 +41,49 @@ class Incomplete {
   ) {}
 }
 
+/** Above this, a gathered value gets a Buffer of its own (see Scratch.gather). */
+const MAX_SCRATCH = 1024 * 1024;
+
+/**
+ * Where a stretch's bytes are gathered (the partial row left from before, then the new
+ * chunks), reused from stretch to stretch and from page to page of one statement. A fresh
+ * Buffer per stretch was a third of the external memory a stream churned through, and
+ * external memory growth is what makes V8 run full collections here.
+ */
+export class Scratch {
+  buf: Buffer = Buffer.alloc(0);
+
+  /**
+   * `rest` (possibly a view into this very buffer) followed by `chunks`, in the buffer. What
+   * an earlier call returned is overwritten.
+   */
+  gather(rest: Buffer, chunks: Buffer[]): Buffer {
+    let n = rest.length;
+    for (const c of chunks) n += c.length;
+    // A huge value (a long string, a big ARRAY) is gathered once, not kept for the statement.
+    if (n > MAX_SCRATCH) return Buffer.concat([rest, ...chunks], n);
+    if (n > this.buf.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(n, this.buf.length * 2));
+      rest.copy(grown, 0);
+      this.buf = grown;
+    } else if (rest.buffer === this.buf.buffer) {
+      const from = rest.byteOffset - this.buf.byteOffset;
+      this.buf.copyWithin(0, from, from + rest.length);
+    } else rest.copy(this.buf, 0);
+    let at = rest.length;
+    for (const c of chunks) at += c.copy(this.buf, at);
+    return this.buf.subarray(0, n);
+  }
+}
+
 /**
  * Reads one page of Trino's result JSON incrementally, as chunks arrive, and hands out each
  * chunk's complete rows as slices of its bytes. It holds only the unread part of one chunk
  * plus one partial row (or member): a page is never decoded or built as objects.
  *
- * The rows a call returns are valid until the next call: their token arrays are reused, as
- * allocating them per chunk was a third of the external memory a stream churned through,
- * and external memory is what drives V8 to full collections here.
+ * The rows a call returns are valid until the next call, to this tokenizer or to another
+ * sharing its Scratch: their bytes and token arrays are reused, as allocating them per
+ * chunk churned through external memory, which is what drives V8 to full collections here.
  */
 export class PageTokenizer {
   readonly head: PageHead = {};
@@ -64,8 +99,14 @@ export class PageTokenizer {
   private ends = new Int32Array(this.capacity);
   private tokens = 0;
 
-  /** `width` is the column count when an earlier page brought the columns. */
-  constructor(private width?: number) {}
+  /**
+   * `width` is the column count when an earlier page brought the columns; `scratch` is shared
+   * by the pages of one statement, which are tokenized one after the other.
+   */
+  constructor(
+    private width?: number,
+    private readonly scratch = new Scratch(),
+  ) {}
 
   /** Takes the next chunks of the body; returns the rows they completed, if any. */
   write(chunks: Buffer[]): RowSlices | undefined {
@@ -77,20 +118,17 @@ export class PageTokenizer {
       }
       if (!ended) return undefined;
       this.watch = undefined;
-      const bytes = Buffer.concat(this.parts);
-      this.parts = [];
-      return this.scan(bytes);
+      return this.scan(this.takeParts());
     }
     // One copy at most: the partial row left from before and the new chunks, together.
     if (this.rest.length === 0 && chunks.length === 1) return this.scan(chunks[0]);
-    return this.scan(Buffer.concat(this.rest.length > 0 ? [this.rest, ...chunks] : chunks));
+    return this.scan(this.scratch.gather(this.rest, chunks));
   }
 
   /** The body ended: throws unless the page was whole. */
   end(): RowSlices | undefined {
-    const bytes = this.watch ? Buffer.concat(this.parts) : this.rest;
+    const bytes = this.watch ? this.takeParts() : this.rest;
     this.watch = undefined;
-    this.parts = [];
     const rows = this.scan(bytes);
     if (this.state !== 'end' || skipWs(this.rest, 0, this.rest.length) !== this.rest.length)
       throw new TrinoProtocolError('Trino sent an incomplete page');
@@ -101,8 +139,7 @@ export class PageTokenizer {
     this.tokens = 0;
     const r = this.states(b);
     if (r instanceof Incomplete) {
-      // A copy: the rest must not keep the whole chunk it came from alive.
-      this.rest = Buffer.from(b.subarray(r.at));
+      this.rest = this.keepRest(b, r.at);
       if (r.watchable && this.rest.length > 0) {
         const watch = new ValueEndWatch();
         // Not yet complete by construction; the watch only learns its nesting so far.
@@ -112,10 +149,30 @@ export class PageTokenizer {
           this.rest = EMPTY;
         }
       }
-    } else this.rest = r < b.length ? Buffer.from(b.subarray(r)) : EMPTY;
+    } else this.rest = this.keepRest(b, r);
     if (this.tokens === 0) return undefined;
     const width = this.width ?? 0;
     return new RowSlices(b, width, this.kinds, this.starts, this.ends, 0, this.tokens / width);
+  }
+
+  /**
+   * The watched value's bytes, together: its start (in the scratch, which nothing else writes
+   * while a value is watched) and the chunks that came since.
+   */
+  private takeParts(): Buffer {
+    const [start, ...chunks] = this.parts;
+    this.parts = [];
+    return this.scratch.gather(start, chunks);
+  }
+
+  /**
+   * `b` from `at` on, kept for the next call: a view when it already is in the scratch, else
+   * copied there, so the rest never keeps the whole socket chunk it came from alive.
+   */
+  private keepRest(b: Buffer, at: number): Buffer {
+    if (at >= b.length) return EMPTY;
+    if (b.buffer === this.scratch.buf.buffer) return b.subarray(at);
+    return this.scratch.gather(EMPTY, [b.subarray(at)]);
   }
 
   /** Runs the page's states over `b`; returns where it stopped. */

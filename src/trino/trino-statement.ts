@@ -1,4 +1,4 @@
-import { PageTokenizer } from './page-tokenizer';
+import { PageTokenizer, Scratch } from './page-tokenizer';
 import type { RowSlices } from './row-slices';
 import type { StatementOptions, TrinoClient } from './trino-client';
 import { TrinoQueryError } from './trino-errors';
@@ -41,6 +41,8 @@ export class TrinoStatement {
   private lastUri?: string;
   private lastActivity = Date.now();
   private fetching = false;
+  /** Shared by the pages' tokenizers: one page is tokenized at a time. */
+  private readonly scratch = new Scratch();
 
   constructor(
     private readonly client: TrinoClient,
@@ -54,7 +56,7 @@ export class TrinoStatement {
 
   /** Takes the answer to the submission, read whole: it names the query. */
   begin(chunks: Buffer[]): void {
-    this.page = { chunks, tokenizer: new PageTokenizer() };
+    this.page = { chunks, tokenizer: new PageTokenizer(undefined, this.scratch) };
     while (this.page && this.pending.length === 0) this.step(this.page);
   }
 
@@ -90,7 +92,7 @@ export class TrinoStatement {
       const ahead = this.ahead;
       this.ahead = undefined;
       const chunks = await (ahead?.uri === this.nextUri ? ahead.chunks : this.fetch(this.nextUri));
-      this.page = { chunks, tokenizer: new PageTokenizer(this.columns?.length) };
+      this.page = { chunks, tokenizer: new PageTokenizer(this.columns?.length, this.scratch) };
     }
   }
 
