@@ -33,6 +33,7 @@ PORT="$PORT" HOST=127.0.0.1 \
   AUTH_BASIC_PASSWORD_FILE="$ROOT/test/fixtures/password.db" \
   AUTH_IDTOKEN_ISSUER="$IDP" AUTH_IDTOKEN_AUDIENCE=trino-stream-ui \
   AUTH_BEARER_ISSUER="$IDP" AUTH_BEARER_AUDIENCE=trino-stream-api AUTH_BEARER_REQUIRED_SCOPES=trino:query \
+  TRINO_HEARTBEAT_SECONDS=10 \
   node dist/src/main.js > .run/service/demo.log 2>&1 &
 service_pid=$!
 wait_for_url "$SERVICE/health" 30 healthy "$service_pid" || { tail -20 .run/service/demo.log; exit 1; }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { startApp, type RunningApp } from './support/app';
 import { accessToken, basic, bearer, idToken } from './support/credentials';
 import { USERS } from './support/env';
-import { parseSse, post } from './support/http';
+import { parseSse, post, readUntil } from './support/http';
 import { settledState, trinoRows } from './support/trino';
 import { EXPECTED_CSV, EXPECTED_ROW_JSON, TYPES_SQL } from './support/types-query';
 
@@ -35,32 +35,6 @@ async function countInStream(res: Response, needle: string): Promise<number> {
     carry = text.slice(keepFrom);
   }
   return count;
-}
-
-/** Reads until `needle` has been seen `n` times, then returns the text so far (stream left open). */
-async function readUntil(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  needle: string,
-  n: number,
-): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = '';
-  let seen = 0;
-  let from = 0;
-  while (seen < n) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    for (
-      let at = text.indexOf(needle, from);
-      at !== -1 && seen < n;
-      at = text.indexOf(needle, from)
-    ) {
-      seen++;
-      from = at + needle.length;
-    }
-  }
-  return text;
 }
 
 describe('who the query runs as', () => {

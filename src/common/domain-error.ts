@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'QUERY_FORBIDDEN'
   | 'QUERY_INTERNAL'
   | 'QUERY_NOT_FOUND'
+  | 'BAD_QUERY_ID'
   | 'QUERY_NOT_OWNER'
   | 'TOO_MANY_QUERIES'
   | 'REPLICA_FULL'
@@ -26,6 +27,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   QUERY_FORBIDDEN: 403,
   QUERY_INTERNAL: 502,
   QUERY_NOT_FOUND: 404,
+  BAD_QUERY_ID: 400,
   QUERY_NOT_OWNER: 403,
   TOO_MANY_QUERIES: 429,
   // This replica is at its memory budget; another replica (or this one, soon) has room.

@@ -114,6 +114,10 @@ export function httpFailure(e: unknown, signal: AbortSignal, queryId: string): D
     const { queryId, ...rest } = extra;
     return new DomainError(f.errorName, f.message, queryId ? extra : rest);
   }
+  // The user's resource group in Trino is full (docs/replicas.md): the per-user limit that
+  // holds across replicas, so it reads like the replica's own.
+  if (f.errorName === 'QUERY_QUEUE_FULL')
+    return new DomainError('TOO_MANY_QUERIES', f.message, extra, { 'Retry-After': '1' });
   if (f.errorName === 'PERMISSION_DENIED')
     return new DomainError('QUERY_FORBIDDEN', f.message, extra);
   if (f.errorType === 'USER_ERROR') return new DomainError('QUERY_FAILED', f.message, extra);

@@ -73,12 +73,16 @@ export class QueryRegistry {
     };
   }
 
-  /** Stops a running query on behalf of `user`: 404 when unknown here, 403 when not theirs. */
-  cancel(queryId: string, user: string): void {
+  /**
+   * Stops a query running here on behalf of `user`; false when it does not run here (another
+   * replica may run it). 403 when it is not theirs.
+   */
+  cancel(queryId: string, user: string): boolean {
     const running = this.byId.get(queryId);
-    if (!running) throw new DomainError('QUERY_NOT_FOUND', `no running query ${queryId}`);
+    if (!running) return false;
     if (running.user !== user)
       throw new DomainError('QUERY_NOT_OWNER', 'the query belongs to another user');
     running.controller.abort(new StreamStopped('query cancelled by its owner'));
+    return true;
   }
 }

@@ -11,6 +11,7 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiExtraModels,
@@ -25,6 +26,7 @@ import type { Principal } from '../auth/principal';
 import { ErrorResponseDto, QueryErrorResponseDto } from '../common/error-response.dto';
 import { DownloadRequestDto, QueryBaseDto, QueryRequestDto } from './dto/query-request.dto';
 import { QueryDocumentDto, SSE_EVENTS, ServerSentEventDto } from './dto/query-response.dto';
+import { QueryCancel } from './query-cancel.service';
 import { QueryService, type RequestContext, type StreamResponse } from './query.service';
 import { csvFormat } from './formats/csv.format';
 import { jsonFormat } from './formats/json.format';
@@ -76,7 +78,10 @@ function QueryRoute(
 @ApiExtraModels(ErrorResponseDto, QueryErrorResponseDto, QueryDocumentDto, ServerSentEventDto)
 @Controller('query')
 export class QueryController {
-  constructor(private readonly queries: QueryService) {}
+  constructor(
+    private readonly queries: QueryService,
+    private readonly cancels: QueryCancel,
+  ) {}
 
   /** Runs one SQL statement and streams the rows as Server-Sent Events. */
   @QueryRoute('', SSE_EVENTS, {
@@ -116,14 +121,24 @@ export class QueryController {
     return this.run(res, principal, body, jsonFormat(body.filename));
   }
 
-  /** Cancels a running query that the caller started. */
+  /**
+   * Cancels a running query that the caller started through this service, whichever replica
+   * runs it.
+   */
   @Delete(':queryId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Cancelled; its stream ends with an error saying so.' })
+  @ApiBadRequestResponse({ description: 'Not a Trino query id', type: ErrorResponseDto })
   @ApiForbiddenResponse({ description: "Another user's query", type: ErrorResponseDto })
-  @ApiNotFoundResponse({ description: 'No such query running here', type: ErrorResponseDto })
-  cancel(@CurrentPrincipal() principal: Principal, @Param('queryId') queryId: string): void {
-    this.queries.cancel(queryId, principal);
+  @ApiNotFoundResponse({
+    description: 'No such query running, or not started through this service',
+    type: ErrorResponseDto,
+  })
+  cancel(
+    @CurrentPrincipal() principal: Principal,
+    @Param('queryId') queryId: string,
+  ): Promise<void> {
+    return this.cancels.cancel(queryId, principal);
   }
 
   private async run(

@@ -3,7 +3,9 @@ import type { NextFunction, Request, Response } from 'express';
 import { errorBody } from '../common/all-exceptions.filter';
 import { RunTimeLimit } from '../trino/run-time-limit';
 import { TrinoClient } from '../trino/trino-client';
+import { TrinoQueries } from '../trino/trino-queries';
 import { TrinoModule } from '../trino/trino.module';
+import { QueryCancel } from './query-cancel.service';
 import { QueryController } from './query.controller';
 import { QueryRegistry } from './query-registry.service';
 import { QueryService } from './query.service';
@@ -17,7 +19,7 @@ function requireJson(req: Request, res: Response, next: NextFunction): void {
 @Module({
   imports: [TrinoModule],
   controllers: [QueryController],
-  providers: [TrinoClient, RunTimeLimit, QueryRegistry, QueryService],
+  providers: [TrinoClient, TrinoQueries, RunTimeLimit, QueryRegistry, QueryService, QueryCancel],
 })
 export class QueryModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -9,7 +9,7 @@ import { LOG } from '../observability/log.token';
 import { MetricsService, type Endpoint } from '../observability/metrics.service';
 import { QueryRun } from '../observability/query-run';
 import { RunTimeLimit } from '../trino/run-time-limit';
-import { TrinoClient, TrinoUnavailableError } from '../trino/trino-client';
+import { TrinoClient, TrinoQueryError, TrinoUnavailableError } from '../trino/trino-client';
 import type { QueryBaseDto } from './dto/query-request.dto';
 import { compileColumns, type ResultColumns } from './encoders/columns';
 import type { ResultFormat } from './formats/result-format';
@@ -75,14 +75,17 @@ export class QueryService {
   ): Promise<StreamResponse> {
     const q = await this.open(principal, dto, ctx, format.endpoint);
     let cols: ResultColumns | undefined;
-    if (format.headAfterColumns) {
-      try {
-        cols = compileColumns(await q.statement.waitForColumns());
-      } catch (e) {
-        q.run.end(...outcomeOf(e, q.controller.signal));
-        await q.dispose();
-        throw httpFailure(e, q.controller.signal, q.statement.id);
-      }
+    try {
+      if (format.headAfterColumns) cols = compileColumns(await q.statement.waitForColumns());
+      // Even a head sent at once waits for Trino's first answer: a query its resource group
+      // refuses (the user's limit across replicas, docs/replicas.md) is a 429, not an event.
+      // Trino's other query errors stay with the statement, and the body reports them as
+      // before; a Trino that cannot be reached is a 503, as when the submission fails.
+      else await q.statement.waitForDispatch().catch(rethrowIf(notInBand));
+    } catch (e) {
+      q.run.end(...outcomeOf(e, q.controller.signal));
+      await q.dispose();
+      throw httpFailure(e, q.controller.signal, q.statement.id);
     }
     let body = resultStream(q, format, cols, progress);
     if (format.keepAlive !== undefined)
@@ -91,10 +94,6 @@ export class QueryService {
       headers: { ...format.headers, 'X-Query-Id': q.statement.id },
       body: readableFrom(metered(body, q.run), q.controller, q.dispose),
     };
-  }
-
-  cancel(queryId: string, principal: Principal): void {
-    this.registry.cancel(queryId, principal.user);
   }
 
   /** Starts the query's account, then opens it; a refusal ends the account as failed. */
@@ -168,4 +167,15 @@ export class QueryService {
       throw refused;
     }
   }
+}
+
+/** Not one of Trino's query errors that an SSE stream reports as an event. */
+function notInBand(e: unknown): boolean {
+  return !(e instanceof TrinoQueryError) || e.error.errorName === 'QUERY_QUEUE_FULL';
+}
+
+function rethrowIf(test: (e: unknown) => boolean): (e: unknown) => void {
+  return (e) => {
+    if (test(e)) throw e;
+  };
 }

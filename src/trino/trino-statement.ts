@@ -41,6 +41,10 @@ export class TrinoStatement {
   private lastUri?: string;
   private lastActivity = Date.now();
   private fetching = false;
+  /** Trino's error, once a page brought one: a caller that reads again gets it again. */
+  private failure?: TrinoQueryError;
+  /** Pages fetched after the submission's answer. */
+  private fetches = 0;
   /** Shared by the pages' tokenizers: one page is tokenized at a time. */
   private readonly scratch = new Scratch();
 
@@ -49,15 +53,28 @@ export class TrinoStatement {
     private readonly options: StatementOptions,
   ) {}
 
-  /** True once Trino has no more pages (finished, failed or cancelled) and the last is read. */
+  /**
+   * True once Trino has no more pages (finished or cancelled) and the last is read. Never
+   * after a failure: every later read throws it again (see `advance`).
+   */
   get done(): boolean {
-    return this.nextUri === undefined && this.page === undefined;
+    return this.failure === undefined && this.nextUri === undefined && this.page === undefined;
   }
 
   /** Takes the answer to the submission, read whole: it names the query. */
   begin(chunks: Buffer[]): void {
     this.page = { chunks, tokenizer: new PageTokenizer(undefined, this.scratch) };
     while (this.page && this.pending.length === 0) this.step(this.page);
+  }
+
+  /**
+   * Reads Trino's first answer after the submission, whole: Trino dispatches the query (or
+   * refuses it, e.g. its resource group is full) before it answers, or, when the query waits
+   * in a resource group's queue, answers within its own short wait, still queued.
+   */
+  async waitForDispatch(): Promise<void> {
+    while (!this.done && this.pending.length === 0 && (this.fetches === 0 || this.page))
+      await this.advance();
   }
 
   /** Follows `nextUri` until the columns (or an error, or the end) have arrived. */
@@ -87,6 +104,7 @@ export class TrinoStatement {
    */
   async advance(): Promise<void> {
     this.options.signal.throwIfAborted();
+    if (this.failure) throw this.failure;
     if (this.page) this.step(this.page);
     else if (this.nextUri) {
       const ahead = this.ahead;
@@ -172,12 +190,14 @@ export class TrinoStatement {
     if (head.stats) this.stats = head.stats;
     if (head.error) {
       this.nextUri = undefined;
-      throw new TrinoQueryError(head.error, head.id ?? this.id);
+      this.failure = new TrinoQueryError(head.error, head.id ?? this.id);
+      throw this.failure;
     }
   }
 
   private async fetch(uri: string): Promise<Buffer[]> {
     this.fetching = true;
+    this.fetches++;
     try {
       return await this.client.get(uri, this.options);
     } finally {

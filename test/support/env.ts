@@ -12,6 +12,8 @@ export const USERS = {
   carol: 'pa:ss:word',
   /** Stored as Trino's PBKDF2 format. */
   dave: 'dave-password',
+  /** Trino's resource groups of both dev Trinos admit two of her queries at a time. */
+  erin: 'erin-password',
 };
 
 /**
@@ -29,4 +31,6 @@ export const BASE_ENV: Record<string, string> = {
   AUTH_BEARER_REQUIRED_SCOPES: 'trino:query',
   AUTH_USER_MAPPING_PATTERN: '([^@]+)(?:@example\\.test)?',
   LOG_LEVEL: 'error',
+  // The dev Trinos give up on a silent client after 30 s (docs/replicas.md): stay well below.
+  TRINO_HEARTBEAT_SECONDS: '10',
 };

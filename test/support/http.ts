@@ -25,3 +25,29 @@ export function parseSse(text: string): SseEvent[] {
     .filter((block) => block.startsWith('data: '))
     .map((block) => JSON.parse(block.slice(6)) as SseEvent);
 }
+
+/** Reads until `needle` has been seen `n` times, then returns the text so far (stream left open). */
+export async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  needle: string,
+  n: number,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  let seen = 0;
+  let from = 0;
+  while (seen < n) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    for (
+      let at = text.indexOf(needle, from);
+      at !== -1 && seen < n;
+      at = text.indexOf(needle, from)
+    ) {
+      seen++;
+      from = at + needle.length;
+    }
+  }
+  return text;
+}

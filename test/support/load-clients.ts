@@ -16,11 +16,12 @@ export interface Identity {
   headers: Record<string, string>;
 }
 
-/** The four Basic users of the password file (carol's password has colons) and a Bearer client. */
+/** Four Basic users of the password file (carol's password has colons) and a Bearer client. */
 export async function identities(): Promise<Identity[]> {
   const token = await accessToken('svc-reporting', 'svc-reporting-secret');
+  const users = ['alice', 'bob', 'carol', 'dave'] as const;
   return [
-    ...Object.entries(USERS).map(([user, pw]) => ({ user, headers: basic(user, pw) })),
+    ...users.map((user) => ({ user, headers: basic(user, USERS[user]) })),
     { user: 'svc-reporting', headers: bearer(token) },
   ];
 }
