@@ -6,7 +6,7 @@
 import { startApp, type RunningApp } from './support/app';
 import { accessToken, basic, bearer } from './support/credentials';
 import { USERS } from './support/env';
-import { parseSse, post, type SseEvent } from './support/http';
+import { parseSse, post, readUntil, type SseEvent } from './support/http';
 import {
   requireSecureTrino,
   SECURE_ENV,
@@ -128,6 +128,32 @@ describe('service account, impersonation and table rights', () => {
     // The DELETE on nextUri went through with the service account's credentials.
     const queryId = String(events.at(-1)!.queryId);
     expect(await secureSettledState(queryId)).toBe('FAILED/USER_CANCELED');
+  });
+});
+
+describe('replicas on the production-shaped Trino', () => {
+  it("a cancel on another replica goes by the service's owner check and Trino's kill rules", async () => {
+    const other = await startApp(SECURE_ENV);
+    const controller = new AbortController();
+    try {
+      // Large enough to be still running in Trino (a small result is FINISHED in Trino while
+      // its last pages are still being read, and there is nothing left to cancel then).
+      const sql = 'SELECT name FROM tpch.sf100.customer';
+      const res = await post(`${svc.url}/query`, { sql }, BOB, controller.signal);
+      const queryId = res.headers.get('x-query-id')!;
+      const reader = res.body!.getReader();
+      await readUntil(reader, '"type":"row"', 3);
+      const cancel = (auth: Record<string, string>) =>
+        fetch(`${other.url}/query/${queryId}`, { method: 'DELETE', headers: auth });
+      // The service's account may view every query (rules.json), so the owner is known.
+      expect((await cancel(ALICE)).status).toBe(403);
+      expect((await cancel(BOB)).status).toBe(204);
+      expect(await readUntil(reader, '"type":"error"', 1)).toContain('"errorName":"USER_CANCELED"');
+      expect(await secureSettledState(queryId)).toBe('FAILED/USER_CANCELED');
+    } finally {
+      controller.abort();
+      await other.close();
+    }
   });
 });
 
