@@ -9,6 +9,7 @@ cd "$ROOT"
 source scripts/lib.sh
 ensure_deps
 ensure_chromium # the Swagger UI e2e suite drives Debian's Chromium
+bash scripts/nginx/fetch.sh >/dev/null # the load-balancer e2e suite runs Debian's nginx
 
 trap 'rc=$?; stop_owned; exit $rc' EXIT
 

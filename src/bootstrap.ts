@@ -62,18 +62,15 @@ function methodNotAllowed(document: OpenAPIObject) {
   };
 }
 
-/** While draining, only the probes answer; everything else is told to go elsewhere. */
-function refuseWhileDraining(lifecycle: LifecycleService) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    if (!lifecycle.isShuttingDown || req.path === '/' || req.path.startsWith('/health'))
-      return next();
-    // Read the body before answering: a response sent while the client is still writing
-    // makes Node reset the connection, and the client sees ECONNRESET instead of the 503.
-    req.resume();
-    req.once('end', () => {
-      res.setHeader('Retry-After', '1');
-      res.status(503).json(errorBody(503, 'service is shutting down'));
-    });
+/**
+ * While draining, every response says `Connection: close`, so a proxy's keep-alive pool does
+ * not keep a connection to this replica. Requests that still arrive on such a connection are
+ * served: a proxy cannot resend a POST that got a refusal, so refusing would fail the query.
+ */
+function closeWhileDraining(lifecycle: LifecycleService) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    if (lifecycle.isShuttingDown) res.setHeader('Connection', 'close');
+    next();
   };
 }
 
@@ -110,7 +107,7 @@ export async function createApp(
   if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   app.use(requestIds);
   app.use(accessLog(logger));
-  app.use(refuseWhileDraining(app.get(LifecycleService)));
+  app.use(closeWhileDraining(app.get(LifecycleService)));
   // No upgrade-insecure-requests: behind plain HTTP (local, or TLS ended at an ingress) it
   // would make browsers fetch Swagger UI's assets over https and fail.
   app.use(

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
 import { LifecycleService } from './health/lifecycle.service';
@@ -31,7 +32,16 @@ async function main(): Promise<void> {
     logger.log(
       `${signal}: draining ${lifecycle.openStreams} open stream(s), up to ${config.shutdownGraceMs} ms`,
     );
-    const aborted = await lifecycle.drain(config.shutdownGraceMs);
+    const started = Date.now();
+    const drained = lifecycle.drain(config.shutdownGraceMs);
+    // Readiness is 503 from now on; then the listener closes, so a proxy's next connection is
+    // refused and it tries another replica, which it may for any request (nothing was sent).
+    await sleep(config.shutdownDelayMs);
+    const closed = stopListening(server);
+    const aborted = await drained;
+    // Idle keep-alive connections are left for the proxy to close (bootstrap.ts sends
+    // `Connection: close` on every response now), within what is left of the grace.
+    await Promise.race([closed, sleep(config.shutdownGraceMs - (Date.now() - started))]);
     if (aborted > 0) logger.warn(`ended ${aborted} stream(s) still open after the grace period`);
     // Keep-alive sockets would hold close() open for keepAliveTimeout; every response is
     // finished or failed by now, so what remains can go.
@@ -43,6 +53,19 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => void stop(signal));
   }
+}
+
+/**
+ * Stops accepting connections; resolves once every open one has ended. Not `server.close()`:
+ * since Node 19 that also drops idle keep-alive connections at once, and a proxy may be
+ * sending a query on one at that very moment (a POST it then cannot resend: a failed query).
+ */
+function stopListening(server: Server): Promise<void> {
+  return new Promise((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
 }
 
 void main();

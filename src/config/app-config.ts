@@ -50,6 +50,8 @@ export interface AppConfig {
   };
   corsOrigins: string[];
   shutdownGraceMs: number;
+  /** After SIGTERM, how long the listener stays open before it closes (see main.ts). */
+  shutdownDelayMs: number;
   /** How long a client may take to send a request head, and the whole request. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number };
   logLevel: string;
@@ -255,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     },
     corsOrigins: corsOrigins(dto.CORS_ORIGINS),
     shutdownGraceMs: dto.SHUTDOWN_GRACE_SECONDS * 1000,
+    shutdownDelayMs: dto.SHUTDOWN_DELAY_SECONDS * 1000,
     http: {
       headersTimeoutMs: dto.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
       requestTimeoutMs: dto.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,

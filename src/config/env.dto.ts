@@ -89,6 +89,11 @@ export class EnvDto {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(15) SSE_KEEP_ALIVE_SECONDS: number = 15;
   /** Seconds open streams get to finish after SIGTERM before they are ended as failed. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600) SHUTDOWN_GRACE_SECONDS: number = 25;
+  /**
+   * Seconds after SIGTERM during which the listener stays open (readiness 503, new queries
+   * 503) before it closes, for load balancers that poll readiness; 0 closes it at once.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(300) SHUTDOWN_DELAY_SECONDS: number = 0;
   /** Longest time a client may take to send a request head (slowloris protection). */
   @IsOptional()
   @Transform(toInt)

@@ -28,7 +28,7 @@ interface Container {
   lifecycle?: { preStop?: { exec?: { command: string[] }; sleep?: { seconds: number } } };
   volumeMounts?: { name: string; mountPath: string; subPath?: string }[];
   env?: { name: string; value?: string }[];
-  resources?: { limits?: { memory?: string } };
+  resources?: { limits?: { memory?: string }; requests?: { cpu?: string } };
 }
 interface Volume {
   name: string;
@@ -37,9 +37,10 @@ interface Volume {
 interface Manifests {
   configMap: { metadata: { name: string }; data: Record<string, string> };
   deployment: {
+    metadata: { name: string };
     spec: {
       template: {
-        metadata?: { annotations?: Record<string, string> };
+        metadata?: { annotations?: Record<string, string>; labels?: Record<string, string> };
         spec: {
           terminationGracePeriodSeconds?: number;
           containers: Container[];
@@ -49,6 +50,16 @@ interface Manifests {
     };
   };
   service: { spec: { ports: { port: number; targetPort: string | number }[] } };
+  disruption: {
+    spec: { maxUnavailable?: number; selector: { matchLabels: Record<string, string> } };
+  };
+  autoscaler: {
+    spec: {
+      scaleTargetRef: { kind: string; name: string };
+      minReplicas?: number;
+      metrics: { type: string; resource?: { name: string } }[];
+    };
+  };
 }
 
 /** The objects `kubectl apply -k deploy/` would send, read through the kustomization. */
@@ -70,12 +81,34 @@ function loadManifests(): Manifests {
     configMap: one('ConfigMap'),
     deployment: one('Deployment'),
     service: one('Service'),
+    disruption: one('PodDisruptionBudget'),
+    autoscaler: one('HorizontalPodAutoscaler'),
   };
+}
+
+/** The disruption budget and the autoscaler must act on the Deployment's own pods. */
+function checkScaling(m: Manifests): string[] {
+  const problems: string[] = [];
+  const labels = m.deployment.spec.template.metadata?.labels ?? {};
+  for (const [k, v] of Object.entries(m.disruption.spec.selector.matchLabels)) {
+    if (labels[k] !== v) problems.push(`the PodDisruptionBudget selects ${k}=${v}, no pod has it`);
+  }
+  const { scaleTargetRef: target, minReplicas = 1, metrics } = m.autoscaler.spec;
+  if (target.kind !== 'Deployment' || target.name !== m.deployment.metadata.name) {
+    problems.push(`the autoscaler scales ${target.kind} ${target.name}, not the Deployment`);
+  }
+  // With one replica, the budget's one unavailable pod (or a rollout) is every pod.
+  if (minReplicas < 2) problems.push(`the autoscaler allows ${minReplicas} replica`);
+  const onCpu = metrics.some((x) => x.type === 'Resource' && x.resource?.name === 'cpu');
+  if (onCpu && !m.deployment.spec.template.spec.containers[0].resources?.requests?.cpu) {
+    problems.push('the autoscaler scales on CPU, but the container requests no CPU');
+  }
+  return problems;
 }
 
 /** Every problem found, as a sentence; an empty list means the manifests fit the service. */
 function check(m: Manifests, publicGets: string[]): string[] {
-  const problems: string[] = [];
+  const problems: string[] = checkScaling(m);
   const env = m.configMap.data;
   const pod = m.deployment.spec.template.spec;
   const [container] = pod.containers;
@@ -282,6 +315,26 @@ describe('deploy/ Kubernetes manifests', () => {
       'no memory limit',
       (m) => delete m.deployment.spec.template.spec.containers[0].resources,
       'the container has no memory limit',
+    ],
+    [
+      'a disruption budget for other pods',
+      (m) => (m.disruption.spec.selector.matchLabels = { app: 'trino-stream' }),
+      'the PodDisruptionBudget selects app=trino-stream, no pod has it',
+    ],
+    [
+      'an autoscaler for another Deployment',
+      (m) => (m.autoscaler.spec.scaleTargetRef.name = 'trino'),
+      'the autoscaler scales Deployment trino, not the Deployment',
+    ],
+    [
+      'an autoscaler that may leave one replica',
+      (m) => (m.autoscaler.spec.minReplicas = 1),
+      'the autoscaler allows 1 replica',
+    ],
+    [
+      'a CPU autoscaler without a CPU request',
+      (m) => delete m.deployment.spec.template.spec.containers[0].resources!.requests,
+      'the autoscaler scales on CPU, but the container requests no CPU',
     ],
     [
       'a value the service rejects',

@@ -121,14 +121,6 @@ export class QueryService {
     ctx: RequestContext,
     run: QueryRun,
   ): Promise<QueryExecution> {
-    if (this.lifecycle.isShuttingDown) {
-      throw new DomainError(
-        'SHUTTING_DOWN',
-        'the service is shutting down',
-        {},
-        { 'Retry-After': '1' },
-      );
-    }
     if (Buffer.byteLength(dto.sql, 'utf8') > this.config.query.sqlMaxBytes) {
       throw new DomainError(
         'SQL_TOO_LARGE',

@@ -37,14 +37,17 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `node [nodeArgs] dist/src/main.js` on a free loopback port with BASE_ENV plus `env`; output to `log`. */
+/**
+ * Spawns `node [nodeArgs] dist/src/main.js` with BASE_ENV plus `env` on loopback, on `env.PORT`
+ * (a replica restarted in place) or else a free port; output to `log`.
+ */
 export async function spawnService(
   env: Record<string, string>,
   log: string,
   nodeArgs: string[] = [],
 ): Promise<ServiceProcess> {
   mkdirSync(dirname(log), { recursive: true });
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: { ...process.env, ...BASE_ENV, ...env, PORT: String(port), HOST: '127.0.0.1' },
