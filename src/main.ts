@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     // `Connection: close` on every response now), within what is left of the grace.
     await Promise.race([closed, sleep(config.shutdownGraceMs - (Date.now() - started))]);
     if (aborted > 0) logger.warn(`ended ${aborted} stream(s) still open after the grace period`);
+    const left = await new Promise<number>((r) => server.getConnections((_e, n) => r(n)));
+    if (left > 0) logger.warn(`closing ${left} idle connection(s) a client kept open`);
     // Keep-alive sockets would hold close() open for keepAliveTimeout; every response is
     // finished or failed by now, so what remains can go.
     server.closeIdleConnections();

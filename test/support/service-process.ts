@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { Agent } from 'undici';
 import { BASE_ENV } from './env';
 
 /** The built service (`nest build`), run as its own process so /proc can be read for it. */
@@ -16,11 +17,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * No keep-alive: an idle connection held here would keep a draining service waiting for it,
+ * as it waits for a proxy's (src/main.ts).
+ */
+const once = new Agent({ pipelining: 0 });
+
 export async function waitUntilUp(url: string, child?: ChildProcess): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (child && child.exitCode !== null) throw new Error(`service exited (${child.exitCode})`);
     try {
-      if ((await fetch(`${url}/health`)).ok) return;
+      if ((await fetch(`${url}/health`, { dispatcher: once } as RequestInit)).ok) return;
     } catch {
       // not listening yet
     }
