@@ -81,7 +81,10 @@ export class QueryService {
       // refuses (the user's limit across replicas, docs/replicas.md) is a 429, not an event.
       // Trino's other query errors stay with the statement, and the body reports them as
       // before; a Trino that cannot be reached is a 503, as when the submission fails.
-      else await q.statement.waitForDispatch().catch(rethrowIf(notInBand));
+      else
+        await q.statement.waitForDispatch().catch((e: unknown) => {
+          if (notInBand(e)) throw e;
+        });
     } catch (e) {
       q.run.end(...outcomeOf(e, q.controller.signal));
       await q.dispose();
@@ -164,10 +167,4 @@ export class QueryService {
 /** Not one of Trino's query errors that an SSE stream reports as an event. */
 function notInBand(e: unknown): boolean {
   return !(e instanceof TrinoQueryError) || e.error.errorName === 'QUERY_QUEUE_FULL';
-}
-
-function rethrowIf(test: (e: unknown) => boolean): (e: unknown) => void {
-  return (e) => {
-    if (test(e)) throw e;
-  };
 }

@@ -43,8 +43,6 @@ export class TrinoStatement {
   private fetching = false;
   /** Trino's error, once a page brought one: a caller that reads again gets it again. */
   private failure?: TrinoQueryError;
-  /** Pages fetched after the submission's answer. */
-  private fetches = 0;
   /** Shared by the pages' tokenizers: one page is tokenized at a time. */
   private readonly scratch = new Scratch();
 
@@ -73,7 +71,8 @@ export class TrinoStatement {
    * in a resource group's queue, answers within its own short wait, still queued.
    */
   async waitForDispatch(): Promise<void> {
-    while (!this.done && this.pending.length === 0 && (this.fetches === 0 || this.page))
+    // `lastUri` is set once the first page after the submission has been fetched.
+    while (!this.done && this.pending.length === 0 && (this.lastUri === undefined || this.page))
       await this.advance();
   }
 
@@ -197,7 +196,6 @@ export class TrinoStatement {
 
   private async fetch(uri: string): Promise<Buffer[]> {
     this.fetching = true;
-    this.fetches++;
     try {
       return await this.client.get(uri, this.options);
     } finally {
