@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     const drained = lifecycle.drain(config.shutdownGraceMs);
     // Readiness is 503 from now on; then the listener closes, so a proxy's next connection is
     // refused and it tries another replica, which it may for any request (nothing was sent).
+    // A connection already queued in the listener is reset by the kernel instead, after the
+    // proxy sent its query: the proxy must stop routing here first (deploy/README.md).
     await sleep(config.shutdownDelayMs);
     const closed = stopListening(server);
     const aborted = await drained;

@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from './service-process';
+import { freePort, once } from './service-process';
 
 const ROOT = join(__dirname, '..', '..');
 /** The configuration operators copy; the suite runs this very file. */
@@ -9,15 +9,29 @@ export const NGINX_CONF = join(ROOT, 'deploy', 'nginx', 'nginx.conf');
 
 export interface RunningNginx {
   url: string;
+  /**
+   * Marks the servers in `down` as down (as an ingress controller drops an endpoint that is
+   * terminating), reloads nginx and resolves once new connections get the new configuration.
+   */
+  route(down: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * deploy/nginx/nginx.conf with this run's replicas, a loopback port and paths under `dir`.
- * One addition for the tests only: `X-Upstream` names the replica that served a response.
+ * Additions for the tests only: `X-Upstream` names the replica that served a response, and
+ * `X-Conf` the `generation` of the configuration that routed it.
  */
-export function renderConf(template: string, upstreams: string[], port: number, dir: string) {
-  const servers = upstreams.map((u) => `    server ${u} max_fails=1 fail_timeout=5s;`).join('\n');
+export function renderConf(
+  template: string,
+  upstreams: string[],
+  port: number,
+  dir: string,
+  { down = [] as string[], generation = 0 } = {},
+) {
+  const servers = upstreams
+    .map((u) => `    server ${u} max_fails=1 fail_timeout=5s${down.includes(u) ? ' down' : ''};`)
+    .join('\n');
   const conf = template
     .replace(/^error_log .*;$/m, `error_log ${dir}/error.log warn;`)
     .replace(/^pid .*;$/m, `pid ${dir}/nginx.pid;`)
@@ -32,7 +46,8 @@ export function renderConf(template: string, upstreams: string[], port: number, 
     )
     .replace(
       /^ {6}proxy_pass http:\/\/trino_stream;$/m,
-      '      proxy_pass http://trino_stream;\n      add_header X-Upstream $upstream_addr always;',
+      '      proxy_pass http://trino_stream;\n      add_header X-Upstream $upstream_addr always;\n' +
+        `      add_header X-Conf ${generation} always;`,
     );
   for (const needle of [dir, `127.0.0.1:${port}`, 'X-Upstream', upstreams[0]])
     if (!conf.includes(needle)) throw new Error(`nginx.conf changed shape: ${needle} not placed`);
@@ -48,10 +63,13 @@ export async function startNginx(upstreams: string[], dir: string): Promise<Runn
   // nginx's workers drop root for `nobody`, which must reach the paths under `dir`.
   chmodSync(dir, 0o755);
   const port = await freePort();
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    renderConf(readFileSync(NGINX_CONF, 'utf8'), upstreams, port, dir),
-  );
+  const conf = join(dir, 'nginx.conf');
+  const write = (options: { down: string[]; generation: number }) =>
+    writeFileSync(
+      conf,
+      renderConf(readFileSync(NGINX_CONF, 'utf8'), upstreams, port, dir, options),
+    );
+  write({ down: [], generation: 0 });
   const child: ChildProcess = spawn(
     bin,
     ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', 'daemon off;'],
@@ -67,8 +85,22 @@ export async function startNginx(upstreams: string[], dir: string): Promise<Runn
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  let generation = 0;
   return {
     url,
+    route: async (down) => {
+      write({ down, generation: ++generation });
+      child.kill('SIGHUP');
+      // Old workers stop accepting once the new ones run; a few fresh connections in a row
+      // that all get the new configuration mean the reload is through.
+      for (let seen = 0, i = 0; seen < 3; i++) {
+        if (i === 200) throw new Error(`nginx did not reload: see ${dir}/error.log`);
+        const res = await fetch(`${url}/health`, { dispatcher: once } as RequestInit);
+        await res.arrayBuffer();
+        seen = res.headers.get('x-conf') === String(generation) ? seen + 1 : 0;
+        if (seen === 0) await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

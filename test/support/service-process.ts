@@ -18,10 +18,10 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * No keep-alive: an idle connection held here would keep a draining service waiting for it,
- * as it waits for a proxy's (src/main.ts).
+ * A connection per request, none kept alive: an idle connection held here would keep a
+ * draining service waiting for it, as it waits for a proxy's (src/main.ts).
  */
-const once = new Agent({ pipelining: 0 });
+export const once = new Agent({ pipelining: 0 });
 
 export async function waitUntilUp(url: string, child?: ChildProcess): Promise<void> {
   for (let i = 0; i < 300; i++) {
