@@ -57,10 +57,10 @@ python_client() {
     rm -rf "$out"
     # Its post-generation hook runs ruff, which the venv has; warnings fail the step.
     step python-generate env PATH="$venv/bin:$PATH" "$venv/bin/openapi-python-client" generate \
-      --path "$SPEC" --output-path "$out" --fail-on-warning
+      --path "$SPEC" --output-path "$out" --config clients/python/generator.yml --fail-on-warning
     stamp_of "$PYTHON_GENERATOR" > "$out/.stamp"
   fi
-  step python-smoke env PYTHONPATH="$out" "$venv/bin/python" clients/python/smoke.py "$BASE"
+  step python-smoke env PYTHONPATH="$out" SMOKE_OUT="$CACHE" "$venv/bin/python" clients/python/smoke.py "$BASE"
   cat "$LOGS/python-smoke.log"
 }
 

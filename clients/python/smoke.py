@@ -12,7 +12,7 @@ import sys
 
 from trino_stream_client import AuthenticatedClient
 from trino_stream_client.api.auth import me_me
-from trino_stream_client.api.query import query_download_json, query_query
+from trino_stream_client.api.query import query_download_arrow, query_download_json, query_query
 from trino_stream_client.models import (
     AuthMethod,
     DownloadRequestDto,
@@ -56,6 +56,24 @@ def check_download(client: AuthenticatedClient) -> None:
         res.headers.get("content-disposition") == 'attachment; filename="nations.json"',
         f"Content-Disposition {res.headers.get('content-disposition')!r}",
     )
+
+
+def check_arrow(client: AuthenticatedClient, path: str) -> None:
+    """Saves an Arrow download as a file a data tool would open (this venv has no pyarrow)."""
+    res = query_download_arrow.sync_detailed(
+        client=client, body=DownloadRequestDto(sql=NATION, filename="nations")
+    )
+    check(res.status_code == 200, f"arrow status {res.status_code}: {res.content[:300]!r}")
+    check(
+        res.headers.get("content-type") == "application/vnd.apache.arrow.stream",
+        f"arrow Content-Type {res.headers.get('content-type')!r}",
+    )
+    with open(path, "wb") as f:
+        f.write(res.content)
+    # An IPC stream opens with a continuation marker and ends with the end-of-stream one.
+    check(res.content.startswith(b"\xff\xff\xff\xff"), "arrow stream has no opening marker")
+    check(res.content.endswith(b"\xff\xff\xff\xff\x00\x00\x00\x00"), "arrow stream not ended")
+    check(b"nationkey" in res.content and b"GERMANY" in res.content, "arrow stream lacks the rows")
 
 
 def check_download_error(client: AuthenticatedClient) -> None:
@@ -124,6 +142,9 @@ def main() -> None:
         check_download(client)
         check_sse(client)
         print(f"python {name}: /me, JSON download (25 rows), SSE (25 rows + complete) ok")
+    arrow_file = os.path.join(os.environ.get("SMOKE_OUT", "."), "nations.arrows")
+    check_arrow(clients["basic"][0], arrow_file)
+    print(f"python: Arrow download saved as {arrow_file}")
     check_download_error(clients["basic"][0])
     check_exact_bigint(clients["basic"][0])
     check_parameters(clients["basic"][0])

@@ -20,6 +20,7 @@ const EXPECTED: Record<string, 'public' | 'authenticated'> = {
   'POST /query': 'authenticated',
   'POST /query/download/csv': 'authenticated',
   'POST /query/download/json': 'authenticated',
+  'POST /query/download/arrow': 'authenticated',
   'DELETE /query/:queryId': 'authenticated',
 };
 

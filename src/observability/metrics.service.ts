@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The endpoints a query can run through, as metric labels. */
-export type Endpoint = 'sse' | 'csv' | 'json';
+export type Endpoint = 'sse' | 'csv' | 'json' | 'arrow';
 
 /** How a query ended: every started query ends exactly once as one of these. */
 export type Outcome = 'completed' | 'failed' | 'cancelled';

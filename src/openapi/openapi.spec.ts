@@ -28,6 +28,7 @@ describe('openapi/openapi.json', () => {
     'POST /query',
     'POST /query/download/csv',
     'POST /query/download/json',
+    'POST /query/download/arrow',
     'DELETE /query/{queryId}',
   ];
 
@@ -48,6 +49,7 @@ describe('openapi/openapi.json', () => {
     expect(media('/query')).toEqual(['text/event-stream']);
     expect(media('/query/download/csv')).toEqual(['text/csv']);
     expect(media('/query/download/json')).toEqual(['application/json']);
+    expect(media('/query/download/arrow')).toEqual(['application/vnd.apache.arrow.stream']);
   });
 
   it('has unique, stable operationIds', () => {
@@ -60,7 +62,8 @@ describe('openapi/openapi.json', () => {
 
   // Generated clients (npm run clients) get a named type for a body only when it is a $ref to a
   // component; an inline schema becomes an anonymous type per route and status.
-  it('names the schema of every body but plain text (CSV, metrics), and documents X-Query-Id and Retry-After', () => {
+  const PLAIN = ['text/csv', 'text/plain', 'application/vnd.apache.arrow.stream'];
+  it('names the schema of every body but plain text and bytes (CSV, metrics, Arrow), and documents X-Query-Id and Retry-After', () => {
     type Media = Record<string, { schema?: { $ref?: string } }>;
     type Op = {
       requestBody?: { content: Media };
@@ -77,10 +80,10 @@ describe('openapi/openapi.json', () => {
             r.content,
           ]),
         ];
-        // CSV and Prometheus text are plain strings: nothing to name.
+        // CSV and Prometheus text are plain strings, an Arrow stream bytes: nothing to name.
         for (const [part, content] of bodies)
           for (const [media, m] of Object.entries(content ?? {}))
-            if (!['text/csv', 'text/plain'].includes(media) && !m.schema?.$ref)
+            if (!PLAIN.includes(media) && !m.schema?.$ref)
               problems.push(`${where} ${part} ${media}`);
         for (const [status, r] of Object.entries(op.responses))
           if (

@@ -114,7 +114,7 @@ export async function* resultStream(
     if (ticker && writeProgress)
       for await (const p of progressUntilColumns(q.statement, ticker)) yield writeProgress(p);
     const columns = cols ?? compileColumns(await q.statement.waitForColumns());
-    yield format.head(columns);
+    yield format.head(columns, q.statement.id);
     const pull = ticker ? pullWithProgress(q.statement, ticker) : rowPull(q.statement);
     const pages = new LimitedPages(q, pull);
     let first = true;

@@ -3,6 +3,8 @@ import { csvText, jsonEncoder, type JsonEncoder } from './value-encoder';
 
 /** A result's columns, compiled once per query into what every encoder needs. */
 export interface ResultColumns {
+  /** Trino's columns as it sent them (formats that map types themselves read these). */
+  source: TrinoColumn[];
   /** `{name, type}` as the metadata event and document show them (names made unique). */
   meta: { name: string; type: string }[];
   /** `{"name":` for the first column, `,"name":` for the others: JSON-escaped once per query. */
@@ -34,6 +36,7 @@ export function compileColumns(columns: TrinoColumn[]): ResultColumns {
     Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(n)}:`),
   );
   return {
+    source: columns,
     meta: columns.map((c, i) => ({ name: names[i], type: c.type })),
     objectKeys,
     keyBytes: objectKeys.reduce((sum, k) => sum + k.length, 0) + 1,

@@ -22,12 +22,13 @@ export interface ResultFormat {
   readonly headAfterColumns: boolean;
   /** Written whenever the body has been silent a while, so proxies keep the stream open. */
   readonly keepAlive?: string;
-  head(cols: ResultColumns): string;
+  /** What opens the body, once the columns are known. */
+  head(cols: ResultColumns, queryId: string): Chunk;
   /** One page's rows; `first` is true for the first rows of the result. */
   rows(cols: ResultColumns, rows: RowSlices, first: boolean): Chunk;
   /** Trino's progress, for formats that can report it between rows. */
   readonly progress?: (p: Progress) => string;
-  end(rowCount: number, truncated: boolean, queryId: string): string;
+  end(rowCount: number, truncated: boolean, queryId: string): Chunk;
   /**
    * After the head: what tells the reader why the query failed ('' when nobody is left to
    * tell), or undefined when the format cannot say it and the transfer must be aborted.

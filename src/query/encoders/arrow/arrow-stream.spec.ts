@@ -1,0 +1,71 @@
+import { tableFromIPC } from 'apache-arrow';
+import { PageTokenizer, Scratch } from '../../../trino/page-tokenizer';
+import type { TrinoColumn } from '../../../trino/trino-types';
+import { ArrowStream } from './arrow-stream';
+
+const sig = (rawType: string, ...longs: number[]) => ({
+  rawType,
+  arguments: longs.map((value) => ({ kind: 'LONG' as const, value })),
+});
+const COLUMNS: TrinoColumn[] = [
+  { name: 'big', type: 'bigint', typeSignature: sig('bigint') },
+  { name: 'dec', type: 'decimal(38, 2)', typeSignature: sig('decimal', 38, 2) },
+  { name: 's', type: 'varchar', typeSignature: sig('varchar') },
+  {
+    name: 'arr',
+    type: 'array(bigint)',
+    typeSignature: { rawType: 'array', arguments: [{ kind: 'TYPE', value: sig('bigint') }] },
+  },
+  { name: 'ts', type: 'timestamp(9)', typeSignature: sig('timestamp', 9) },
+];
+
+/** Rows as Trino's page JSON, tokenized as the service does, then written as one batch. */
+function stream(rows: string[]): Buffer {
+  const page = `{"id":"q","columns":${JSON.stringify(COLUMNS)},"data":[${rows.join(',')}]}`;
+  const tokenizer = new PageTokenizer(undefined, new Scratch());
+  const slices = tokenizer.write([Buffer.from(page)]);
+  const arrow = new ArrowStream(COLUMNS, ['big', 'dec', 's', 'arr', 'ts'], 'q1');
+  const parts = [arrow.head()];
+  if (slices) parts.push(arrow.rows(slices));
+  tokenizer.end();
+  parts.push(arrow.end(rows.length, false, 'q1'));
+  return Buffer.concat(parts);
+}
+
+describe('ArrowStream', () => {
+  it('writes exact values and nulls that apache-arrow reads back', () => {
+    const table = tableFromIPC(
+      stream([
+        '[-9223372036854775808,"-12.50","a\\"b\\u00e9",[9223372036854775807,null],"1969-12-31 23:59:59.999999999"]',
+        '[null,null,null,null,null]',
+      ]),
+    );
+    expect(table.numRows).toBe(2);
+    expect(table.schema.metadata.get('trino.query_id')).toBe('q1');
+    expect(table.schema.fields[1].metadata.get('trino.type')).toBe('decimal(38, 2)');
+    const row = table.get(0)!.toJSON();
+    expect(row.big).toBe(-9223372036854775808n);
+    expect(String(row.s)).toBe('a"bé');
+    expect([...(row.arr as Iterable<bigint | null>)]).toEqual([9223372036854775807n, null]);
+    const values = (name: string): ArrayLike<unknown> =>
+      (table.getChild(name)!.data[0] as { values: ArrayLike<unknown> }).values;
+    expect(values('ts')[0]).toBe(-1n);
+    expect(Array.from(values('dec')).slice(0, 4)).toEqual(
+      // -1250 as 128-bit two's complement, least significant word first.
+      [0xfffffb1e, 0xffffffff, 0xffffffff, 0xffffffff],
+    );
+    expect(table.get(1)!.toArray()).toEqual([null, null, null, null, null]);
+  });
+
+  it('writes a result with no rows as a schema and its closing batch', () => {
+    const table = tableFromIPC(stream([]));
+    expect(table.numRows).toBe(0);
+    expect(table.schema.fields.map((f) => String(f.type))).toEqual([
+      'Int64',
+      'Decimal[38e+2]',
+      'Utf8',
+      'List<Int64>',
+      'Timestamp<NANOSECOND>',
+    ]);
+  });
+});

@@ -1,0 +1,108 @@
+import {
+  AsyncByteQueue,
+  Data,
+  Field,
+  RecordBatch,
+  RecordBatchStreamWriter,
+  Schema,
+  Struct,
+} from 'apache-arrow';
+import { parseExact } from '../../../trino/exact-json';
+import { Token, type RowSlices } from '../../../trino/row-slices';
+import type { TrinoColumn } from '../../../trino/trino-types';
+import { arrowColumn, type ArrowColumn } from './arrow-types';
+
+/**
+ * Takes what apache-arrow's writer emits, synchronously, instead of queueing it for an async
+ * reader: each page's bytes are handed on as soon as the page is encoded.
+ */
+class Collected extends AsyncByteQueue {
+  private chunks: Buffer[] = [];
+
+  override write(value: Uint8Array): void {
+    this.chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+  }
+
+  take(): Buffer {
+    const out = Buffer.concat(this.chunks);
+    this.chunks = [];
+    return out;
+  }
+}
+
+/** Value `k` of a stretch as the JS value the column converters read (text stays text). */
+function value(rows: RowSlices, k: number): unknown {
+  const { bytes, starts, ends } = rows;
+  switch (rows.kinds[k]) {
+    case Token.Null:
+      return null;
+    case Token.Bool:
+      return bytes[starts[k]] === 116;
+    case Token.String:
+    case Token.Comma:
+      return bytes.toString('utf8', starts[k] + 1, ends[k] - 1);
+    case Token.Escaped:
+      return JSON.parse(bytes.toString('utf8', starts[k], ends[k])) as string;
+    case Token.Nested:
+      return parseExact(bytes.toString('utf8', starts[k], ends[k]));
+    default:
+      // Numbers keep their digits as text: a BIGINT is read by BigInt(), never rounded.
+      return bytes.toString('latin1', starts[k], ends[k]);
+  }
+}
+
+/**
+ * One query's Arrow IPC stream: the schema (Trino's type of each field in its metadata, the
+ * query id in the schema's), one record batch per stretch of a page, and at the end an empty
+ * batch whose metadata says how many rows went out and whether `size` truncated them.
+ */
+export class ArrowStream {
+  private readonly sink = new Collected();
+  private readonly writer = new RecordBatchStreamWriter();
+  private readonly columns: ArrowColumn[];
+  private readonly schema: Schema;
+
+  constructor(columns: TrinoColumn[], names: string[], queryId: string) {
+    this.columns = columns.map((c) => arrowColumn(c.typeSignature));
+    this.schema = new Schema(
+      this.columns.map(
+        (a, i) => new Field(names[i], a.type, true, new Map([['trino.type', columns[i].type]])),
+      ),
+      new Map([['trino.query_id', queryId]]),
+    );
+  }
+
+  head(): Buffer {
+    this.writer.reset(this.sink, this.schema);
+    return this.sink.take();
+  }
+
+  rows(rows: RowSlices): Buffer {
+    const builders = this.columns.map((c) => c.builder());
+    const width = rows.width;
+    for (let r = rows.first; r < rows.first + rows.count; r++)
+      for (let c = 0; c < width; c++) builders[c].append(value(rows, r * width + c));
+    return this.batch(
+      rows.count,
+      builders.map((b) => b.finish()),
+    );
+  }
+
+  end(rowCount: number, truncated: boolean, queryId: string): Buffer {
+    const empty = this.columns.map((c) => c.builder().finish());
+    const metadata = new Map([
+      ['trino.query_id', queryId],
+      ['trino.row_count', String(rowCount)],
+      ['trino.truncated', String(truncated)],
+    ]);
+    const out = this.batch(0, empty, metadata);
+    this.writer.finish();
+    return Buffer.concat([out, this.sink.take()]);
+  }
+
+  private batch(length: number, children: Data[], metadata?: Map<string, string>): Buffer {
+    const struct = new Data(new Struct(this.schema.fields), 0, length, 0, undefined, children);
+    this.writer.write(new RecordBatch(this.schema, struct, metadata));
+    return this.sink.take();
+  }
+}

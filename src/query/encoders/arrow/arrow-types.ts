@@ -1,0 +1,252 @@
+import {
+  Binary,
+  Bool,
+  type DataType,
+  DateDay,
+  Decimal,
+  Duration,
+  Field,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  IntervalMonthDayNano,
+  List,
+  Map_,
+  Struct,
+  Time,
+  TimeUnit,
+  Timestamp,
+  Utf8,
+} from 'apache-arrow';
+import type { ClientTypeSignature } from '../../../trino/trino-types';
+import { genericJson } from '../value-encoder';
+import {
+  BoolBuilder,
+  type ColumnBuilder,
+  FixedBuilder,
+  ListBuilder,
+  StructBuilder,
+  VarBuilder,
+} from './builders';
+import {
+  epochDays,
+  epochTime,
+  intervalMillis,
+  intervalMonths,
+  timeOfDay,
+  unscaled,
+} from './trino-text';
+
+/** An Arrow type for a Trino type, and how to build a column of it. */
+export interface ArrowColumn {
+  type: DataType;
+  builder(): ColumnBuilder;
+}
+
+/** A value as text: Trino's own for scalars, exact JSON for anything nested. */
+const text = (v: unknown): string => {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return `${v}`;
+  return genericJson(v);
+};
+const utf8 = (v: unknown): Uint8Array => Buffer.from(text(v), 'utf8');
+
+/** Arrow's time units by the fractional digits they hold exactly. */
+const UNITS: [number, TimeUnit][] = [
+  [0, TimeUnit.SECOND],
+  [3, TimeUnit.MILLISECOND],
+  [6, TimeUnit.MICROSECOND],
+  [9, TimeUnit.NANOSECOND],
+];
+
+function fixed<A extends Int8Array | Int16Array | Int32Array | Float32Array | Float64Array>(
+  type: DataType,
+  make: (n: number) => A,
+  write: (v: unknown) => number,
+): ArrowColumn {
+  return {
+    type,
+    builder: () => new FixedBuilder(type, make, 1, (a, i, v) => (a[i] = write(v))),
+  };
+}
+
+function int64(type: DataType, write: (v: unknown) => bigint): ArrowColumn {
+  return {
+    type,
+    builder: () =>
+      new FixedBuilder(
+        type,
+        (n) => new BigInt64Array(n),
+        1,
+        (a, i, v) => (a[i] = write(v)),
+      ),
+  };
+}
+
+const asBigInt = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(text(v)));
+
+/** Utf8 holding Trino's text: for types Arrow has no exact match for. */
+export const TEXT: ArrowColumn = {
+  type: new Utf8(),
+  builder: () => new VarBuilder(new Utf8(), utf8),
+};
+
+function longArg(sig: ClientTypeSignature, i: number, fallback: number): number {
+  const arg = sig.arguments?.filter((a) => a.kind === 'LONG')[i];
+  return arg ? Number(arg.value) : fallback;
+}
+
+function decimal(precision: number, scale: number): ArrowColumn {
+  const type = new Decimal(scale, precision, 128);
+  return {
+    type,
+    builder: () =>
+      new FixedBuilder(
+        type,
+        (n) => new Uint32Array(n),
+        4,
+        (a, i, v) => {
+          // Two's complement, 128 bits, least significant word first.
+          let x = BigInt.asUintN(128, unscaled(text(v), scale));
+          for (let w = 0; w < 4; w++, x >>= 32n) a[i + w] = Number(x & 0xffffffffn);
+        },
+      ),
+  };
+}
+
+/** time(p) and timestamp(p): the unit that holds p digits; beyond nanoseconds, Trino's text. */
+function temporal(precision: number, timestamp: boolean): ArrowColumn {
+  const unit = UNITS.find(([digits]) => precision <= digits);
+  if (!unit) return TEXT;
+  const [digits, u] = unit;
+  if (timestamp) return int64(new Timestamp(u), (v) => epochTime(text(v), digits));
+  if (digits <= 3)
+    return fixed(
+      new Time(u, 32),
+      (n) => new Int32Array(n),
+      (v) => Number(timeOfDay(text(v), digits)),
+    );
+  return int64(new Time(u, 64), (v) => timeOfDay(text(v), digits));
+}
+
+function list(item: ArrowColumn): ArrowColumn {
+  const type = new List(new Field('item', item.type, true));
+  return { type, builder: () => new ListBuilder(type, item.builder(), (v) => v as unknown[]) };
+}
+
+/** Trino sends a map as a JSON object: keys are text, to be read as the key type. */
+function map(key: ArrowColumn, value: ArrowColumn): ArrowColumn {
+  const entry = new Struct<{ key: DataType; value: DataType }>([
+    new Field('key', key.type, false),
+    new Field('value', value.type, true),
+  ]);
+  const type = new Map_<DataType, DataType>(new Field('entries', entry, false));
+  return {
+    type,
+    builder: () =>
+      new ListBuilder(type, new StructBuilder(entry, [key.builder(), value.builder()]), (v) =>
+        Object.entries(v as object),
+      ),
+  };
+}
+
+function row(sig: ClientTypeSignature): ArrowColumn {
+  const fields: { name: string; column: ArrowColumn }[] = [];
+  for (const arg of sig.arguments ?? []) {
+    if (arg.kind !== 'NAMED_TYPE' && arg.kind !== 'TYPE') continue;
+    const name = arg.kind === 'NAMED_TYPE' ? arg.value.fieldName?.name : undefined;
+    const inner = arg.kind === 'NAMED_TYPE' ? arg.value.typeSignature : arg.value;
+    fields.push({ name: name ?? `_${fields.length + 1}`, column: arrowColumn(inner) });
+  }
+  const type = new Struct(fields.map((f) => new Field(f.name, f.column.type, true)));
+  return {
+    type,
+    builder: () =>
+      new StructBuilder(
+        type,
+        fields.map((f) => f.column.builder()),
+      ),
+  };
+}
+
+function typeArg(sig: ClientTypeSignature, i: number): ClientTypeSignature {
+  const arg = sig.arguments?.filter((a) => a.kind === 'TYPE')[i];
+  return arg?.kind === 'TYPE' ? arg.value : { rawType: 'unknown' };
+}
+
+/** The Arrow column for a Trino type (docs/arrow.md has the table). */
+export function arrowColumn(sig: ClientTypeSignature | undefined): ArrowColumn {
+  if (!sig) return TEXT;
+  switch (sig.rawType.toLowerCase()) {
+    case 'bigint':
+      return int64(new Int64(), asBigInt);
+    case 'integer':
+      return fixed(new Int32(), (n) => new Int32Array(n), Number);
+    case 'smallint':
+      return fixed(new Int16(), (n) => new Int16Array(n), Number);
+    case 'tinyint':
+      return fixed(new Int8(), (n) => new Int8Array(n), Number);
+    // Number() reads Trino's "NaN", "Infinity" and "-Infinity" as the float values.
+    case 'double':
+      return fixed(
+        new Float64(),
+        (n) => new Float64Array(n),
+        (v) => Number(text(v)),
+      );
+    case 'real':
+      return fixed(
+        new Float32(),
+        (n) => new Float32Array(n),
+        (v) => Number(text(v)),
+      );
+    case 'decimal':
+      return decimal(longArg(sig, 0, 38), longArg(sig, 1, 0));
+    case 'boolean':
+      return { type: new Bool(), builder: () => new BoolBuilder(new Bool()) };
+    case 'varbinary':
+      return {
+        type: new Binary(),
+        builder: () => new VarBuilder(new Binary(), (v) => Buffer.from(text(v), 'base64')),
+      };
+    case 'date':
+      return fixed(
+        new DateDay(),
+        (n) => new Int32Array(n),
+        (v) => epochDays(text(v)),
+      );
+    case 'time':
+      return temporal(longArg(sig, 0, 3), false);
+    case 'timestamp':
+      return temporal(longArg(sig, 0, 3), true);
+    case 'interval day to second':
+      return int64(new Duration(TimeUnit.MILLISECOND), (v) => intervalMillis(text(v)));
+    case 'interval year to month': {
+      // Months, days, then nanoseconds as two 32-bit words: only the months are set.
+      const type = new IntervalMonthDayNano();
+      return {
+        type,
+        builder: () =>
+          new FixedBuilder(
+            type,
+            (n) => new Int32Array(n),
+            4,
+            (a, i, v) => {
+              a[i] = intervalMonths(text(v));
+            },
+          ),
+      };
+    }
+    case 'array':
+      return list(arrowColumn(typeArg(sig, 0)));
+    case 'map':
+      return map(arrowColumn(typeArg(sig, 0)), arrowColumn(typeArg(sig, 1)));
+    case 'row':
+      return row(sig);
+    default:
+      // varchar, char, json, uuid, ipaddress, zoned times and timestamps, and anything unknown.
+      return TEXT;
+  }
+}

@@ -1,0 +1,30 @@
+import { ArrowStream } from '../encoders/arrow/arrow-stream';
+import { downloadHeaders } from './download';
+import type { ResultFormat } from './result-format';
+
+export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
+
+/**
+ * `POST /query/download/arrow`: an Arrow IPC stream. Like CSV it cannot say it failed, so a
+ * failure aborts the transfer; a stream that ended well closes with the empty batch whose
+ * metadata gives the row count (docs/arrow.md).
+ */
+export function arrowFormat(filename?: string): ResultFormat {
+  let stream: ArrowStream | undefined;
+  return {
+    endpoint: 'arrow',
+    headers: downloadHeaders('arrow', ARROW_STREAM, filename),
+    headAfterColumns: true,
+    head: (cols, queryId) => {
+      stream = new ArrowStream(
+        cols.source,
+        cols.meta.map((m) => m.name),
+        queryId,
+      );
+      return stream.head();
+    },
+    rows: (_cols, rows) => stream!.rows(rows),
+    end: (rowCount, truncated, id) => stream!.end(rowCount, truncated, id),
+    failed: () => undefined,
+  };
+}
