@@ -16,6 +16,9 @@ export const READERS = [
   'svc-csv',
   'svc-json',
   'svc-sse',
+  'svc-arrow',
+  'df-arrow',
+  'df-trino',
 ];
 
 export class PatternCounter {

@@ -44,7 +44,11 @@ const levels = (env.BENCH_MEMORY_LEVELS ?? 'mixed:1,mixed:64,mixed:200,csv:64')
 const SQL = env.BENCH_MEMORY_SQL ?? 'SELECT * FROM tpch.sf1.orders LIMIT 20000';
 const CSV_SQL = env.BENCH_MEMORY_CSV_SQL ?? 'SELECT * FROM tpch.sf1.orders LIMIT 200000';
 const THROUGHPUT = (env.BENCH_MEMORY_THROUGHPUT ?? 'orders,lineitem').split(',').filter(Boolean);
-const THROUGHPUT_READERS = ['trino-bytes', 'limit', 'svc-csv', 'svc-json', 'svc-sse'];
+const THROUGHPUT_READERS = (
+  env.BENCH_MEMORY_READERS ?? 'trino-bytes,limit,svc-csv,svc-json,svc-sse'
+)
+  .split(',')
+  .filter(Boolean);
 const REPS = Number(env.BENCH_MEMORY_REPS ?? 2);
 const NODE_ARGS = (env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const EXTRA_ENV = Object.fromEntries(

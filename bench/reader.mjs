@@ -5,6 +5,7 @@
 // wallMs/ttfrMs are measured from just before the first request is sent.
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { RecordBatchReader } from 'apache-arrow';
 import { Agent, request } from 'undici';
 import { PatternCounter } from './lib.mjs';
 
@@ -122,9 +123,15 @@ async function trinoClientReader(sql, t0) {
  *  csv:  '\n' minus the header line (TPC-H values contain no newlines; verified against count(*))
  *  sse:  occurrences of "type":"row" (JSON escapes quotes inside values, so no false hits)
  *  json: '},{' after the '"data":[' marker, plus one if a row exists
+ *  arrow: the record batches' row counts, read by apache-arrow's stream reader
  */
 async function serviceReader(format, sql, t0) {
-  const path = { csv: '/query/download/csv', json: '/query/download/json', sse: '/query' }[format];
+  const path = {
+    csv: '/query/download/csv',
+    json: '/query/download/json',
+    arrow: '/query/download/arrow',
+    sse: '/query',
+  }[format];
   const res = await request(`${SERVICE}${path}`, {
     method: 'POST',
     body: JSON.stringify({ sql }),
@@ -151,6 +158,17 @@ async function serviceReader(format, sql, t0) {
       if (ttfrMs === null && nl.count >= 2) ttfrMs = performance.now() - t0;
     }
     rows = Math.max(0, nl.count - 1);
+  } else if (format === 'arrow') {
+    async function* counted() {
+      for await (const c of res.body) {
+        bytes += c.length;
+        yield c;
+      }
+    }
+    for await (const batch of await RecordBatchReader.from(counted())) {
+      if (ttfrMs === null && batch.numRows > 0) ttfrMs = performance.now() - t0;
+      rows += batch.numRows;
+    }
   } else if (format === 'sse') {
     const rowEv = new PatternCounter('"type":"row"');
     const errEv = new PatternCounter('"type":"error"');
@@ -213,6 +231,8 @@ function runOne(reader, sql, t0, i) {
       return serviceReader('json', sql, t0);
     case 'svc-sse':
       return serviceReader('sse', sql, t0);
+    case 'svc-arrow':
+      return serviceReader('arrow', sql, t0);
     default:
       throw new Error(`unknown reader ${reader}`);
   }

@@ -17,6 +17,9 @@ const COLORS = {
   'svc-csv': '#1f77b4',
   'svc-json': '#2ca02c',
   'svc-sse': '#d62728',
+  'svc-arrow': '#9467bd',
+  'df-arrow': '#17becf',
+  'df-trino': '#bcbd22',
 };
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const range = (s, f = fmtSi) => (s ? `${f(s.median)} [${f(s.min)}–${f(s.max)}]` : '–');

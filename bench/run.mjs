@@ -47,7 +47,9 @@ const ALL_WORKLOADS = [
   { name: 'lineitem', sql: 'SELECT * FROM tpch.sf1.lineitem' },
 ];
 const ALL_READERS = READERS;
-const SVC_READERS = new Set(['svc-csv', 'svc-json', 'svc-sse']);
+const SVC_READERS = new Set(['svc-csv', 'svc-json', 'svc-sse', 'svc-arrow', 'df-arrow']);
+/** The DataFrame race runs in the Arrow suite's venv (pyarrow, pandas, trino). */
+const DF_PYTHON = env.BENCH_DF_PYTHON ?? path.join(ROOT, '.cache/arrow-venv/bin/python');
 
 const config = {
   quick: QUICK,
@@ -159,6 +161,9 @@ async function runReader(reader, sql, concurrency = 1) {
     };
   } else if (reader === 'python-trino') {
     res = await spawnChild(PYTHON, [path.join(BENCH_DIR, 'python_reader.py'), sql]);
+  } else if (reader === 'df-arrow' || reader === 'df-trino') {
+    const mode = reader === 'df-arrow' ? 'arrow' : 'trino';
+    res = await spawnChild(DF_PYTHON, [path.join(BENCH_DIR, 'dataframe_race.py'), mode, sql]);
   } else {
     res = await spawnChild(process.execPath, [
       path.join(BENCH_DIR, 'reader.mjs'),

@@ -41,6 +41,9 @@ if [[ ! -x "$VENV/bin/python" ]] || ! "$VENV/bin/python" -c 'import trino' 2>/de
   "$VENV/bin/pip" install -q "trino==$PY_TRINO_VERSION"
 fi
 
+# pyarrow and pandas for the DataFrame race (df-arrow, df-trino readers).
+bash "$ROOT/scripts/arrow/venv.sh" >/dev/null
+
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then npx nest build; fi
 
 service_pid=""

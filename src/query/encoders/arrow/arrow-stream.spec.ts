@@ -57,6 +57,24 @@ describe('ArrowStream', () => {
     expect(table.get(1)!.toArray()).toEqual([null, null, null, null, null]);
   });
 
+  it('keeps every value of a batch large enough to grow its buffers', () => {
+    const n = 1000;
+    const big = (i: number): bigint => BigInt(i) * 9_007_199_254_740_993n - 4_503_599_627_370_496n;
+    const small = (i: number): number => (i - 500) * 1_000_000_007;
+    const rows = Array.from({ length: n }, (_, i) =>
+      JSON.stringify([i % 3 ? small(i) : 0, null, `s${i}`, null, null]).replace(
+        /^\[\d+|^\[-?\d+/,
+        `[${i % 3 ? small(i) : big(i)}`,
+      ),
+    );
+    const table = tableFromIPC(stream(rows));
+    const got = [...table.getChild('big')!].map((v) => BigInt(v as bigint));
+    expect(got).toEqual(Array.from({ length: n }, (_, i) => (i % 3 ? BigInt(small(i)) : big(i))));
+    expect([...table.getChild('s')!].map(String)).toEqual(
+      Array.from({ length: n }, (_, i) => `s${i}`),
+    );
+  });
+
   it('writes a result with no rows as a schema and its closing batch', () => {
     const table = tableFromIPC(stream([]));
     expect(table.numRows).toBe(0);

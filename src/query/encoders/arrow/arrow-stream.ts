@@ -81,7 +81,11 @@ export class ArrowStream {
     const builders = this.columns.map((c) => c.builder());
     const width = rows.width;
     for (let r = rows.first; r < rows.first + rows.count; r++)
-      for (let c = 0; c < width; c++) builders[c].append(value(rows, r * width + c));
+      for (let c = 0; c < width; c++) {
+        const b = builders[c];
+        const k = r * width + c;
+        if (!b.appendSlice?.(rows, k)) b.append(value(rows, k));
+      }
     return this.batch(
       rows.count,
       builders.map((b) => b.finish()),

@@ -21,12 +21,14 @@ import {
   Timestamp,
   Utf8,
 } from 'apache-arrow';
+import { Token, type RowSlices } from '../../../trino/row-slices';
 import type { ClientTypeSignature } from '../../../trino/trino-types';
 import { genericJson } from '../value-encoder';
 import {
   BoolBuilder,
   type ColumnBuilder,
   FixedBuilder,
+  type FixedCodec,
   ListBuilder,
   StructBuilder,
   VarBuilder,
@@ -62,28 +64,69 @@ const UNITS: [number, TimeUnit][] = [
   [9, TimeUnit.NANOSECOND],
 ];
 
+/** A top-level integer token as a JS number, when it has at most 15 digits (always exact). */
+function smallInteger(rows: RowSlices, k: number): number | undefined {
+  if (rows.kinds[k] !== Token.Number) return undefined;
+  const b = rows.bytes;
+  const end = rows.ends[k];
+  let i = rows.starts[k];
+  const negative = b[i] === 45;
+  if (negative) i++;
+  if (end - i > 15) return undefined;
+  let n = 0;
+  for (; i < end; i++) n = n * 10 + b[i] - 48;
+  return negative ? -n : n;
+}
+
+/** One number per row; integer columns also read Trino's digits straight from its bytes. */
 function fixed<A extends Int8Array | Int16Array | Int32Array | Float32Array | Float64Array>(
   type: DataType,
   make: (n: number) => A,
   write: (v: unknown) => number,
+  integer = false,
 ): ArrowColumn {
-  return {
-    type,
-    builder: () => new FixedBuilder(type, make, 1, (a, i, v) => (a[i] = write(v))),
+  const codec: FixedCodec<A> = {
+    make,
+    width: 1,
+    write: (a, i, v) => (a[i] = write(v)),
+    slice: integer
+      ? (a, i, rows, k) => {
+          const n = smallInteger(rows, k);
+          if (n === undefined) return false;
+          a[i] = n;
+          return true;
+        }
+      : undefined,
   };
+  return { type, builder: () => new FixedBuilder(type, codec) };
 }
 
-function int64(type: DataType, write: (v: unknown) => bigint): ArrowColumn {
-  return {
-    type,
-    builder: () =>
-      new FixedBuilder(
-        type,
-        (n) => new BigInt64Array(n),
-        1,
-        (a, i, v) => (a[i] = write(v)),
-      ),
+/**
+ * 64-bit integers, kept as pairs of 32-bit words (low first, as Arrow's little-endian layout
+ * has them) so that the common small value is stored without making a BigInt.
+ */
+function int64(type: DataType, read: (v: unknown) => bigint, integer = false): ArrowColumn {
+  const codec: FixedCodec<Int32Array> = {
+    make: (n) => new Int32Array(n),
+    width: 2,
+    write: (a, i, v) => {
+      const u = BigInt.asUintN(64, read(v));
+      a[i] = Number(u & 0xffffffffn);
+      a[i + 1] = Number(u >> 32n);
+    },
+    slice: integer
+      ? (a, i, rows, k) => {
+          const n = smallInteger(rows, k);
+          if (n === undefined) return false;
+          const high = Math.floor(n / 4294967296);
+          a[i] = n - high * 4294967296;
+          a[i + 1] = high;
+          return true;
+        }
+      : undefined,
+    view: (a, n) => new BigInt64Array(a.buffer, a.byteOffset, n),
   };
+  return { type, builder: () => new FixedBuilder(type, codec) };
 }
 
 const asBigInt = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(text(v)));
@@ -91,7 +134,7 @@ const asBigInt = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(tex
 /** Utf8 holding Trino's text: for types Arrow has no exact match for. */
 export const TEXT: ArrowColumn = {
   type: new Utf8(),
-  builder: () => new VarBuilder(new Utf8(), utf8),
+  builder: () => new VarBuilder(new Utf8(), utf8, true),
 };
 
 function longArg(sig: ClientTypeSignature, i: number, fallback: number): number {
@@ -104,16 +147,15 @@ function decimal(precision: number, scale: number): ArrowColumn {
   return {
     type,
     builder: () =>
-      new FixedBuilder(
-        type,
-        (n) => new Uint32Array(n),
-        4,
-        (a, i, v) => {
+      new FixedBuilder(type, {
+        make: (n) => new Uint32Array(n),
+        width: 4,
+        write: (a, i, v) => {
           // Two's complement, 128 bits, least significant word first.
           let x = BigInt.asUintN(128, unscaled(text(v), scale));
           for (let w = 0; w < 4; w++, x >>= 32n) a[i + w] = Number(x & 0xffffffffn);
         },
-      ),
+      }),
   };
 }
 
@@ -182,13 +224,13 @@ export function arrowColumn(sig: ClientTypeSignature | undefined): ArrowColumn {
   if (!sig) return TEXT;
   switch (sig.rawType.toLowerCase()) {
     case 'bigint':
-      return int64(new Int64(), asBigInt);
+      return int64(new Int64(), asBigInt, true);
     case 'integer':
-      return fixed(new Int32(), (n) => new Int32Array(n), Number);
+      return fixed(new Int32(), (n) => new Int32Array(n), Number, true);
     case 'smallint':
-      return fixed(new Int16(), (n) => new Int16Array(n), Number);
+      return fixed(new Int16(), (n) => new Int16Array(n), Number, true);
     case 'tinyint':
-      return fixed(new Int8(), (n) => new Int8Array(n), Number);
+      return fixed(new Int8(), (n) => new Int8Array(n), Number, true);
     // Number() reads Trino's "NaN", "Infinity" and "-Infinity" as the float values.
     case 'double':
       return fixed(
@@ -229,14 +271,11 @@ export function arrowColumn(sig: ClientTypeSignature | undefined): ArrowColumn {
       return {
         type,
         builder: () =>
-          new FixedBuilder(
-            type,
-            (n) => new Int32Array(n),
-            4,
-            (a, i, v) => {
-              a[i] = intervalMonths(text(v));
-            },
-          ),
+          new FixedBuilder(type, {
+            make: (n) => new Int32Array(n),
+            width: 4,
+            write: (a, i, v) => (a[i] = intervalMonths(text(v))),
+          }),
       };
     }
     case 'array':

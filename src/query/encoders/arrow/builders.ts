@@ -1,4 +1,5 @@
 import { Data, type DataType } from 'apache-arrow';
+import { Token, type RowSlices } from '../../../trino/row-slices';
 
 /**
  * Column builders for one record batch: each takes a value (or null) per row and ends as an
@@ -7,6 +8,11 @@ import { Data, type DataType } from 'apache-arrow';
  */
 export interface ColumnBuilder {
   append(value: unknown): void;
+  /**
+   * Appends value `k` of a stretch straight from Trino's bytes, when this builder can for
+   * that token (a top-level integer, a plain string); false leaves it to `append`.
+   */
+  appendSlice?(rows: RowSlices, k: number): boolean;
   finish(): Data;
 }
 
@@ -60,38 +66,63 @@ function data(
   return new Data(type, 0, v.length, v.nulls, b as never, children);
 }
 
-type Typed = Int8Array | Int16Array | Int32Array | Float32Array | Float64Array | BigInt64Array;
+type Typed = Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
-/**
- * A fixed-width column: `width` slots of `Array` per row, filled by `write` (not called for
- * a null, whose slots stay zero).
- */
+/** How a fixed-width column reads a value, and (optionally) a slice of Trino's bytes. */
+export interface FixedCodec<A> {
+  make(n: number): A;
+  /** Slots per value. */
+  width: number;
+  write(values: A, at: number, value: unknown): void;
+  /** Writes value `k` of `rows` at `at` if it can; false leaves it to `write`. */
+  slice?(values: A, at: number, rows: RowSlices, k: number): boolean;
+  /** The buffer Arrow gets for `n` values (int64 columns fill 32-bit words, see int64Codec). */
+  view?(values: A, n: number): ArrayBufferView;
+}
+
+/** A fixed-width column; a null's slots stay zero. */
 export class FixedBuilder<A extends Typed | Uint32Array> implements ColumnBuilder {
   private readonly v = new Validity();
   private values: A;
 
   constructor(
     private readonly type: DataType,
-    private readonly make: (n: number) => A,
-    private readonly width: number,
-    private readonly write: (values: A, at: number, value: unknown) => void,
+    private readonly codec: FixedCodec<A>,
   ) {
-    this.values = make(64 * width);
+    this.values = codec.make(64 * codec.width);
   }
 
   append(value: unknown): void {
-    const at = this.v.length * this.width;
-    if (at + this.width > this.values.length) {
-      const bigger = this.make(this.values.length * 2);
-      (bigger as Typed).set(this.values as never);
-      this.values = bigger;
-    }
+    const at = this.room();
     this.v.push(value !== null);
-    if (value !== null) this.write(this.values, at, value);
+    if (value !== null) this.codec.write(this.values, at, value);
+  }
+
+  appendSlice(rows: RowSlices, k: number): boolean {
+    if (!this.codec.slice) return false;
+    // room() may grow the buffer: ask for it before reading this.values.
+    const at = this.room();
+    if (!this.codec.slice(this.values, at, rows, k)) return false;
+    this.v.push(true);
+    return true;
   }
 
   finish(): Data {
-    return data(this.type, this.v, { values: this.values.subarray(0, this.v.length * this.width) });
+    const n = this.v.length;
+    const values =
+      this.codec.view?.(this.values, n) ?? this.values.subarray(0, n * this.codec.width);
+    return data(this.type, this.v, { values });
+  }
+
+  /** Where the next value goes, growing the buffer when it is full. */
+  private room(): number {
+    const at = this.v.length * this.codec.width;
+    if (at + this.codec.width > this.values.length) {
+      const bigger = this.codec.make(this.values.length * 2);
+      (bigger as Typed).set(this.values as never);
+      this.values = bigger;
+    }
+    return at;
   }
 }
 
@@ -124,6 +155,8 @@ export class VarBuilder implements ColumnBuilder {
   constructor(
     private readonly type: DataType,
     private readonly encode: (value: unknown) => Uint8Array,
+    /** True for Utf8 holding the string itself (not, say, Binary from base64 text). */
+    private readonly plain = false,
   ) {}
 
   append(value: unknown): void {
@@ -136,6 +169,21 @@ export class VarBuilder implements ColumnBuilder {
     this.v.push(value !== null);
     this.offsets = grow(this.offsets, this.v.length + 1);
     this.offsets[this.v.length] = this.end;
+  }
+
+  /** A string with no escapes: its bytes between the quotes are its UTF-8 value. */
+  appendSlice(rows: RowSlices, k: number): boolean {
+    const kind = rows.kinds[k];
+    if (!this.plain || (kind !== Token.String && kind !== Token.Comma)) return false;
+    const start = rows.starts[k] + 1;
+    const length = rows.ends[k] - 1 - start;
+    this.bytes = grow(this.bytes, this.end + length);
+    rows.bytes.copy(this.bytes, this.end, start, start + length);
+    this.end += length;
+    this.v.push(true);
+    this.offsets = grow(this.offsets, this.v.length + 1);
+    this.offsets[this.v.length] = this.end;
+    return true;
   }
 
   finish(): Data {
