@@ -34,6 +34,7 @@ import {
   VarBuilder,
 } from './builders';
 import {
+  daysFromCivil,
   epochDays,
   epochTime,
   intervalMillis,
@@ -78,20 +79,34 @@ function smallInteger(rows: RowSlices, k: number): number | undefined {
   return negative ? -n : n;
 }
 
-/** One number per row; integer columns also read Trino's digits straight from its bytes. */
+/** A top-level `"YYYY-MM-DD"` token as days since the epoch, read from its bytes. */
+function plainDate(rows: RowSlices, k: number): number | undefined {
+  const b = rows.bytes;
+  const s = rows.starts[k] + 1;
+  if (rows.kinds[k] !== Token.String || rows.ends[k] - s !== 11 || b[s + 4] !== 45)
+    return undefined;
+  const d = (i: number): number => b[s + i] - 48;
+  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  return daysFromCivil(year, d(5) * 10 + d(6), d(8) * 10 + d(9));
+}
+
+/**
+ * One number per row; `fast` reads the common token straight from Trino's bytes (undefined
+ * leaves the value to `write`).
+ */
 function fixed<A extends Int8Array | Int16Array | Int32Array | Float32Array | Float64Array>(
   type: DataType,
   make: (n: number) => A,
   write: (v: unknown) => number,
-  integer = false,
+  fast?: (rows: RowSlices, k: number) => number | undefined,
 ): ArrowColumn {
   const codec: FixedCodec<A> = {
     make,
     width: 1,
     write: (a, i, v) => (a[i] = write(v)),
-    slice: integer
+    slice: fast
       ? (a, i, rows, k) => {
-          const n = smallInteger(rows, k);
+          const n = fast(rows, k);
           if (n === undefined) return false;
           a[i] = n;
           return true;
@@ -226,11 +241,11 @@ export function arrowColumn(sig: ClientTypeSignature | undefined): ArrowColumn {
     case 'bigint':
       return int64(new Int64(), asBigInt, true);
     case 'integer':
-      return fixed(new Int32(), (n) => new Int32Array(n), Number, true);
+      return fixed(new Int32(), (n) => new Int32Array(n), Number, smallInteger);
     case 'smallint':
-      return fixed(new Int16(), (n) => new Int16Array(n), Number, true);
+      return fixed(new Int16(), (n) => new Int16Array(n), Number, smallInteger);
     case 'tinyint':
-      return fixed(new Int8(), (n) => new Int8Array(n), Number, true);
+      return fixed(new Int8(), (n) => new Int8Array(n), Number, smallInteger);
     // Number() reads Trino's "NaN", "Infinity" and "-Infinity" as the float values.
     case 'double':
       return fixed(
@@ -258,6 +273,7 @@ export function arrowColumn(sig: ClientTypeSignature | undefined): ArrowColumn {
         new DateDay(),
         (n) => new Int32Array(n),
         (v) => epochDays(text(v)),
+        plainDate,
       );
     case 'time':
       return temporal(longArg(sig, 0, 3), false);
