@@ -90,23 +90,20 @@ function plainDate(rows: RowSlices, k: number): number | undefined {
   return daysFromCivil(year, d(5) * 10 + d(6), d(8) * 10 + d(9));
 }
 
-/**
- * One number per row; `fast` reads the common token straight from Trino's bytes (undefined
- * leaves the value to `write`).
- */
+/** One number per row; integer columns also read Trino's digits straight from its bytes. */
 function fixed<A extends Int8Array | Int16Array | Int32Array | Float32Array | Float64Array>(
   type: DataType,
   make: (n: number) => A,
   write: (v: unknown) => number,
-  fast?: (rows: RowSlices, k: number) => number | undefined,
+  integer = false,
 ): ArrowColumn {
   const codec: FixedCodec<A> = {
     make,
     width: 1,
     write: (a, i, v) => (a[i] = write(v)),
-    slice: fast
+    slice: integer
       ? (a, i, rows, k) => {
-          const n = fast(rows, k);
+          const n = smallInteger(rows, k);
           if (n === undefined) return false;
           a[i] = n;
           return true;
@@ -241,11 +238,11 @@ export function arrowColumn(sig: ClientTypeSignature | undefined): ArrowColumn {
     case 'bigint':
       return int64(new Int64(), asBigInt, true);
     case 'integer':
-      return fixed(new Int32(), (n) => new Int32Array(n), Number, smallInteger);
+      return fixed(new Int32(), (n) => new Int32Array(n), Number, true);
     case 'smallint':
-      return fixed(new Int16(), (n) => new Int16Array(n), Number, smallInteger);
+      return fixed(new Int16(), (n) => new Int16Array(n), Number, true);
     case 'tinyint':
-      return fixed(new Int8(), (n) => new Int8Array(n), Number, smallInteger);
+      return fixed(new Int8(), (n) => new Int8Array(n), Number, true);
     // Number() reads Trino's "NaN", "Infinity" and "-Infinity" as the float values.
     case 'double':
       return fixed(
@@ -268,13 +265,21 @@ export function arrowColumn(sig: ClientTypeSignature | undefined): ArrowColumn {
         type: new Binary(),
         builder: () => new VarBuilder(new Binary(), (v) => Buffer.from(text(v), 'base64')),
       };
-    case 'date':
-      return fixed(
-        new DateDay(),
-        (n) => new Int32Array(n),
-        (v) => epochDays(text(v)),
-        plainDate,
-      );
+    case 'date': {
+      const type = new DateDay();
+      const codec: FixedCodec<Int32Array> = {
+        make: (n) => new Int32Array(n),
+        width: 1,
+        write: (a, i, v) => (a[i] = epochDays(text(v))),
+        slice: (a, i, rows, k) => {
+          const days = plainDate(rows, k);
+          if (days === undefined) return false;
+          a[i] = days;
+          return true;
+        },
+      };
+      return { type, builder: () => new FixedBuilder(type, codec) };
+    }
     case 'time':
       return temporal(longArg(sig, 0, 3), false);
     case 'timestamp':
