@@ -53,12 +53,15 @@ python_client() {
     step python-install bash -c "python3 -m venv '$venv' && '$venv/bin/pip' install -q '$PYTHON_GENERATOR'"
     echo "$PYTHON_GENERATOR" > "$venv/.installed"
   fi
-  if ! fresh "$out" "$PYTHON_GENERATOR"; then
+  # The generator's settings are part of what the client was made from.
+  local made_by
+  made_by="$PYTHON_GENERATOR $(sha256sum clients/python/generator.yml | cut -c1-64)"
+  if ! fresh "$out" "$made_by"; then
     rm -rf "$out"
     # Its post-generation hook runs ruff, which the venv has; warnings fail the step.
     step python-generate env PATH="$venv/bin:$PATH" "$venv/bin/openapi-python-client" generate \
       --path "$SPEC" --output-path "$out" --config clients/python/generator.yml --fail-on-warning
-    stamp_of "$PYTHON_GENERATOR" > "$out/.stamp"
+    stamp_of "$made_by" > "$out/.stamp"
   fi
   step python-smoke env PYTHONPATH="$out" SMOKE_OUT="$CACHE" "$venv/bin/python" clients/python/smoke.py "$BASE"
   cat "$LOGS/python-smoke.log"

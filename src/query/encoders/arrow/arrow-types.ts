@@ -65,6 +65,13 @@ const UNITS: [number, TimeUnit][] = [
   [9, TimeUnit.NANOSECOND],
 ];
 
+/** A column of one fixed-width type. */
+function fixedColumn<
+  A extends Int8Array | Int16Array | Int32Array | Float32Array | Float64Array | Uint32Array,
+>(type: DataType, codec: FixedCodec<A>): ArrowColumn {
+  return { type, builder: () => new FixedBuilder(type, codec) };
+}
+
 /** A top-level integer token as a JS number, when it has at most 15 digits (always exact). */
 function smallInteger(rows: RowSlices, k: number): number | undefined {
   if (rows.kinds[k] !== Token.Number) return undefined;
@@ -110,7 +117,7 @@ function fixed<A extends Int8Array | Int16Array | Int32Array | Float32Array | Fl
         }
       : undefined,
   };
-  return { type, builder: () => new FixedBuilder(type, codec) };
+  return fixedColumn(type, codec);
 }
 
 /**
@@ -138,7 +145,7 @@ function int64(type: DataType, read: (v: unknown) => bigint, integer = false): A
       : undefined,
     view: (a, n) => new BigInt64Array(a.buffer, a.byteOffset, n),
   };
-  return { type, builder: () => new FixedBuilder(type, codec) };
+  return fixedColumn(type, codec);
 }
 
 const asBigInt = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(text(v)));
@@ -155,20 +162,15 @@ function longArg(sig: ClientTypeSignature, i: number, fallback: number): number 
 }
 
 function decimal(precision: number, scale: number): ArrowColumn {
-  const type = new Decimal(scale, precision, 128);
-  return {
-    type,
-    builder: () =>
-      new FixedBuilder(type, {
-        make: (n) => new Uint32Array(n),
-        width: 4,
-        write: (a, i, v) => {
-          // Two's complement, 128 bits, least significant word first.
-          let x = BigInt.asUintN(128, unscaled(text(v), scale));
-          for (let w = 0; w < 4; w++, x >>= 32n) a[i + w] = Number(x & 0xffffffffn);
-        },
-      }),
-  };
+  return fixedColumn(new Decimal(scale, precision, 128), {
+    make: (n) => new Uint32Array(n),
+    width: 4,
+    write: (a, i, v) => {
+      // Two's complement, 128 bits, least significant word first.
+      let x = BigInt.asUintN(128, unscaled(text(v), scale));
+      for (let w = 0; w < 4; w++, x >>= 32n) a[i + w] = Number(x & 0xffffffffn);
+    },
+  });
 }
 
 /** time(p) and timestamp(p): the unit that holds p digits; beyond nanoseconds, Trino's text. */
@@ -265,9 +267,10 @@ export function arrowColumn(sig: ClientTypeSignature | undefined): ArrowColumn {
         type: new Binary(),
         builder: () => new VarBuilder(new Binary(), (v) => Buffer.from(text(v), 'base64')),
       };
-    case 'date': {
-      const type = new DateDay();
-      const codec: FixedCodec<Int32Array> = {
+    case 'date':
+      // Its own slice closure, not fixed()'s: one closure calling two different readers made
+      // that call site slower for the integer columns (bench/README.md, "Arrow downloads").
+      return fixedColumn(new DateDay(), {
         make: (n) => new Int32Array(n),
         width: 1,
         write: (a, i, v) => (a[i] = epochDays(text(v))),
@@ -277,28 +280,20 @@ export function arrowColumn(sig: ClientTypeSignature | undefined): ArrowColumn {
           a[i] = days;
           return true;
         },
-      };
-      return { type, builder: () => new FixedBuilder(type, codec) };
-    }
+      });
     case 'time':
       return temporal(longArg(sig, 0, 3), false);
     case 'timestamp':
       return temporal(longArg(sig, 0, 3), true);
     case 'interval day to second':
       return int64(new Duration(TimeUnit.MILLISECOND), (v) => intervalMillis(text(v)));
-    case 'interval year to month': {
+    case 'interval year to month':
       // Months, days, then nanoseconds as two 32-bit words: only the months are set.
-      const type = new IntervalMonthDayNano();
-      return {
-        type,
-        builder: () =>
-          new FixedBuilder(type, {
-            make: (n) => new Int32Array(n),
-            width: 4,
-            write: (a, i, v) => (a[i] = intervalMonths(text(v))),
-          }),
-      };
-    }
+      return fixedColumn(new IntervalMonthDayNano(), {
+        make: (n) => new Int32Array(n),
+        width: 4,
+        write: (a, i, v) => (a[i] = intervalMonths(text(v))),
+      });
     case 'array':
       return list(arrowColumn(typeArg(sig, 0)));
     case 'map':
