@@ -39,7 +39,7 @@ export class MetricsService {
   });
   readonly bytes = new Counter({
     name: 'trino_stream_bytes_streamed_total',
-    help: 'Response body bytes produced for clients, by endpoint.',
+    help: 'Response body bytes sent to clients (after compression), by endpoint.',
     labelNames: ['endpoint'],
     registers: [this.registry],
   });

@@ -5,6 +5,7 @@ import {
   Delete,
   HttpCode,
   Logger,
+  NotAcceptableException,
   Param,
   Post,
   Res,
@@ -27,7 +28,14 @@ import { ErrorResponseDto, QueryErrorResponseDto } from '../common/error-respons
 import { DownloadRequestDto, QueryBaseDto, QueryRequestDto } from './dto/query-request.dto';
 import { QueryDocumentDto, SSE_EVENTS, ServerSentEventDto } from './dto/query-response.dto';
 import { QueryCancel } from './query-cancel.service';
-import { QueryService, type RequestContext, type StreamResponse } from './query.service';
+import {
+  QueryService,
+  type RequestContext,
+  type StreamOptions,
+  type StreamResponse,
+} from './query.service';
+import { negotiateEncoding, type ContentCoding } from './compression/accept-encoding';
+import { availableCodings } from './compression/compress';
 import { ARROW_STREAM, arrowFormat } from './formats/arrow.format';
 import { csvFormat } from './formats/csv.format';
 import { jsonFormat } from './formats/json.format';
@@ -55,6 +63,21 @@ function context(res: Response): RequestContext {
     if (!res.writableFinished) gone.abort();
   });
   return { requestId: String(res.getHeader('x-request-id') ?? ''), clientSignal: gone.signal };
+}
+
+/**
+ * The coding a download is sent in, from the request's Accept-Encoding; undefined for
+ * identity. Decided before the query starts, so a client that accepts nothing the service
+ * can write gets a 406 and no query runs.
+ */
+function downloadCoding(res: Response): ContentCoding | undefined {
+  const offered = availableCodings();
+  const coding = negotiateEncoding(res.req.headers['accept-encoding'], offered);
+  if (coding === undefined)
+    throw new NotAcceptableException(
+      `Accept-Encoding accepts none of ${[...offered, 'identity'].join(', ')}`,
+    );
+  return coding === 'identity' ? undefined : coding;
 }
 
 /** A query route: POST, 200 with `content` (media type to schema), and the query errors. */
@@ -93,7 +116,8 @@ export class QueryController {
     @Body() body: QueryRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return this.run(res, principal, body, sseFormat, body.progress === true);
+    // Never compressed: most proxies buffer a compressed event stream (docs/compression.md).
+    return this.run(res, principal, body, sseFormat, { progress: body.progress === true });
   }
 
   /** Runs one SQL statement and streams the result as a CSV file. */
@@ -107,7 +131,9 @@ export class QueryController {
     @Body() body: DownloadRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return this.run(res, principal, body, csvFormat(body.filename));
+    return this.run(res, principal, body, csvFormat(body.filename), {
+      coding: downloadCoding(res),
+    });
   }
 
   /** Runs one SQL statement and streams the result as a JSON document. */
@@ -119,7 +145,9 @@ export class QueryController {
     @Body() body: DownloadRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return this.run(res, principal, body, jsonFormat(body.filename));
+    return this.run(res, principal, body, jsonFormat(body.filename), {
+      coding: downloadCoding(res),
+    });
   }
 
   /** Runs one SQL statement and streams the result as an Apache Arrow IPC stream. */
@@ -135,7 +163,9 @@ export class QueryController {
     @Body() body: DownloadRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return this.run(res, principal, body, arrowFormat(body.filename));
+    return this.run(res, principal, body, arrowFormat(body.filename), {
+      coding: downloadCoding(res),
+    });
   }
 
   /**
@@ -163,8 +193,8 @@ export class QueryController {
     principal: Principal,
     body: QueryBaseDto,
     format: ResultFormat,
-    progress = false,
+    options: StreamOptions,
   ): Promise<StreamableFile> {
-    return send(res, await this.queries.stream(principal, body, format, context(res), progress));
+    return send(res, await this.queries.stream(principal, body, format, context(res), options));
   }
 }

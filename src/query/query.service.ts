@@ -11,6 +11,8 @@ import { QueryRun } from '../observability/query-run';
 import { RunTimeLimit } from '../trino/run-time-limit';
 import { TrinoClient, TrinoQueryError, TrinoUnavailableError } from '../trino/trino-client';
 import type { QueryBaseDto } from './dto/query-request.dto';
+import type { ContentCoding } from './compression/accept-encoding';
+import { compressed } from './compression/compress';
 import { compileColumns, type ResultColumns } from './encoders/columns';
 import type { ResultFormat } from './formats/result-format';
 import { httpFailure, outcomeOf } from './query-failure';
@@ -26,6 +28,14 @@ export interface RequestContext {
   requestId: string;
   /** Fires when the client goes away before the response finished. */
   clientSignal: AbortSignal;
+}
+
+/** How a body is written beyond its format. */
+export interface StreamOptions {
+  /** Progress events, for formats that can write them. */
+  progress?: boolean;
+  /** The negotiated content coding; absent for identity. */
+  coding?: ContentCoding;
 }
 
 /** A response ready to send: headers and the body stream. */
@@ -71,7 +81,7 @@ export class QueryService {
     dto: QueryBaseDto,
     format: ResultFormat,
     ctx: RequestContext,
-    progress = false,
+    { progress = false, coding }: StreamOptions = {},
   ): Promise<StreamResponse> {
     const q = await this.open(principal, dto, ctx, format.endpoint);
     let cols: ResultColumns | undefined;
@@ -93,10 +103,13 @@ export class QueryService {
     let body = resultStream(q, format, cols, progress);
     if (format.keepAlive !== undefined)
       body = withKeepAlive(body, this.config.query.keepAliveMs, format.keepAlive);
-    return {
-      headers: { ...format.headers, 'X-Query-Id': q.statement.id },
-      body: readableFrom(metered(body, q.run), q.controller, q.dispose),
-    };
+    const headers: Record<string, string> = { ...format.headers, 'X-Query-Id': q.statement.id };
+    if (coding) {
+      body = compressed(body, coding);
+      headers['Content-Encoding'] = coding;
+    }
+    // Counted after compression: the metric is what went on the wire.
+    return { headers, body: readableFrom(metered(body, q.run), q.controller, q.dispose) };
   }
 
   /** Starts the query's account, then opens it; a refusal ends the account as failed. */

@@ -1,6 +1,10 @@
 import type { Endpoint } from '../../observability/metrics.service';
 
-/** The headers every download shares: its type, the attachment's file name, no caching. */
+/**
+ * The headers every download shares: its type, the attachment's file name, no caching, and
+ * that its coding depends on Accept-Encoding (so a cache never hands gzip to a client that
+ * did not ask for it).
+ */
 export function downloadHeaders(
   endpoint: Endpoint,
   contentType: string,
@@ -10,5 +14,6 @@ export function downloadHeaders(
     'Content-Type': contentType,
     'Content-Disposition': `attachment; filename="${filename}.${endpoint}"`,
     'Cache-Control': 'no-store',
+    Vary: 'Accept-Encoding',
   };
 }
