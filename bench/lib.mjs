@@ -17,6 +17,10 @@ export const READERS = [
   'svc-json',
   'svc-sse',
   'svc-arrow',
+  'svc-csv-gzip',
+  'svc-json-gzip',
+  'svc-csv-br',
+  'svc-json-br',
   'df-arrow',
   'df-trino',
 ];

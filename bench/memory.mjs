@@ -159,7 +159,14 @@ async function measure(dir, reader, sql, n) {
 async function main() {
   mkdirSync(TMP, { recursive: true });
   const count = (sql) => trinoScalar(TRINO, `SELECT count(*) FROM (${sql})`);
-  const perStream = { mixed: await count(SQL), csv: await count(CSV_SQL) };
+  const csvRows = await count(CSV_SQL);
+  // csv-gzip and csv-br: the CSV level's downloads, asked for compressed.
+  const perStream = {
+    mixed: await count(SQL),
+    csv: csvRows,
+    'csv-gzip': csvRows,
+    'csv-br': csvRows,
+  };
   const runs = [];
   console.log(
     `bench:memory builds ${builds.map((b) => b[0]).join(', ')}; ${SQL}; ${CSV_SQL}; ${REPS} reps`,
@@ -168,10 +175,10 @@ async function main() {
     const order = rep % 2 ? builds : [...builds].reverse();
     for (const [build, dir] of order) {
       for (const { kind, n } of levels) {
-        const csv = kind === 'csv';
+        const csv = kind.startsWith('csv');
         let r;
         try {
-          r = await measure(dir, csv ? 'svc-csv' : 'svc-mixed', csv ? CSV_SQL : SQL, n);
+          r = await measure(dir, `svc-${kind}`, csv ? CSV_SQL : SQL, n);
         } catch (e) {
           // One failed run (a 408 under load was seen once) is recorded, not the sitting lost.
           runs.push({ rep, build, kind, n, exact: false, error: String(e.message).slice(0, 300) });

@@ -5,6 +5,8 @@
 // wallMs/ttfrMs are measured from just before the first request is sent.
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { pipeline, Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip } from 'node:zlib';
 import { RecordBatchReader } from 'apache-arrow';
 import { Agent, request } from 'undici';
 import { PatternCounter } from './lib.mjs';
@@ -124,8 +126,10 @@ async function trinoClientReader(sql, t0) {
  *  sse:  occurrences of "type":"row" (JSON escapes quotes inside values, so no false hits)
  *  json: '},{' after the '"data":[' marker, plus one if a row exists
  *  arrow: the record batches' row counts, read by apache-arrow's stream reader
+ * With `coding` (gzip, br) the body is asked for compressed; `bytes` are then the bytes on the
+ * wire, and rows are counted in the decompressed text.
  */
-async function serviceReader(format, sql, t0) {
+async function serviceReader(format, sql, t0, coding) {
   const path = {
     csv: '/query/download/csv',
     json: '/query/download/json',
@@ -135,7 +139,11 @@ async function serviceReader(format, sql, t0) {
   const res = await request(`${SERVICE}${path}`, {
     method: 'POST',
     body: JSON.stringify({ sql }),
-    headers: { 'Content-Type': 'application/json', Authorization: SVC_AUTH },
+    headers: {
+      'Content-Type': 'application/json',
+      Authorization: SVC_AUTH,
+      ...(coding ? { 'Accept-Encoding': coding } : {}),
+    },
     dispatcher: agent,
   });
   if (res.statusCode !== 200) {
@@ -147,33 +155,28 @@ async function serviceReader(format, sql, t0) {
     }
     throw new Error(`service HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
   }
-  let bytes = 0;
+  if ((res.headers['content-encoding'] ?? undefined) !== coding)
+    throw new Error(`asked for ${coding ?? 'identity'}, got ${res.headers['content-encoding']}`);
+  const wire = { bytes: 0 };
+  const body = decoded(res.body, coding, wire);
   let ttfrMs = null;
   let rows = 0;
   if (format === 'csv') {
     const nl = new PatternCounter('\n');
-    for await (const c of res.body) {
-      bytes += c.length;
+    for await (const c of body) {
       nl.push(c);
       if (ttfrMs === null && nl.count >= 2) ttfrMs = performance.now() - t0;
     }
     rows = Math.max(0, nl.count - 1);
   } else if (format === 'arrow') {
-    async function* counted() {
-      for await (const c of res.body) {
-        bytes += c.length;
-        yield c;
-      }
-    }
-    for await (const batch of await RecordBatchReader.from(counted())) {
+    for await (const batch of await RecordBatchReader.from(body)) {
       if (ttfrMs === null && batch.numRows > 0) ttfrMs = performance.now() - t0;
       rows += batch.numRows;
     }
   } else if (format === 'sse') {
     const rowEv = new PatternCounter('"type":"row"');
     const errEv = new PatternCounter('"type":"error"');
-    for await (const c of res.body) {
-      bytes += c.length;
+    for await (const c of body) {
       rowEv.push(c);
       errEv.push(c);
       if (ttfrMs === null && rowEv.count >= 1) ttfrMs = performance.now() - t0;
@@ -186,8 +189,7 @@ async function serviceReader(format, sql, t0) {
     const sep = new PatternCounter('},{');
     const err = new PatternCounter('],"error":');
     let inData = false;
-    for await (const c of res.body) {
-      bytes += c.length;
+    for await (const c of body) {
       err.push(c);
       if (!inData) {
         // The header (metadata) is small and arrives in the first chunk(s); count separators
@@ -209,7 +211,25 @@ async function serviceReader(format, sql, t0) {
     if (err.count) throw new Error('JSON document ends with an error member');
     rows = first.count ? sep.count + 1 : 0;
   }
-  return { rows, bytes, ttfrMs };
+  return { rows, bytes: wire.bytes, ttfrMs };
+}
+
+/** The body's chunks, decompressed when `coding` is set; counts the bytes on the wire. */
+async function* decoded(body, coding, wire) {
+  async function* counted() {
+    for await (const c of body) {
+      wire.bytes += c.length;
+      yield c;
+    }
+  }
+  if (!coding) {
+    yield* counted();
+    return;
+  }
+  const decoder = coding === 'gzip' ? createGunzip() : createBrotliDecompress();
+  // pipeline destroys the decoder when the body fails, so the loop below throws too.
+  pipeline(Readable.from(counted()), decoder, () => undefined);
+  yield* decoder;
 }
 
 /** The formats of the load test, in turn: stream i of a `svc-mixed` run reads MIXED[i % 3]. */
@@ -233,6 +253,14 @@ function runOne(reader, sql, t0, i) {
       return serviceReader('sse', sql, t0);
     case 'svc-arrow':
       return serviceReader('arrow', sql, t0);
+    case 'svc-csv-gzip':
+      return serviceReader('csv', sql, t0, 'gzip');
+    case 'svc-json-gzip':
+      return serviceReader('json', sql, t0, 'gzip');
+    case 'svc-csv-br':
+      return serviceReader('csv', sql, t0, 'br');
+    case 'svc-json-br':
+      return serviceReader('json', sql, t0, 'br');
     default:
       throw new Error(`unknown reader ${reader}`);
   }

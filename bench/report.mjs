@@ -18,6 +18,10 @@ const COLORS = {
   'svc-json': '#2ca02c',
   'svc-sse': '#d62728',
   'svc-arrow': '#9467bd',
+  'svc-csv-gzip': '#aec7e8',
+  'svc-json-gzip': '#98df8a',
+  'svc-csv-br': '#6baed6',
+  'svc-json-br': '#74c476',
   'df-arrow': '#17becf',
   'df-trino': '#bcbd22',
 };

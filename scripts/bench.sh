@@ -6,7 +6,8 @@
 # Env (see bench/README.md): BENCH_QUICK=1, BENCH_REPS, BENCH_WORKLOADS, BENCH_READERS,
 # BENCH_CONCURRENCY, BENCH_CONC_SQL, BENCH_WARMUP=0, BENCH_TIMEOUT_S, BENCH_PORT (3100),
 # BENCH_PROFILE=1 (CPU profile of one svc-csv lineitem download instead of the benchmark),
-# BENCH_PROFILE_SQL, BENCH_SKIP_BUILD=1.
+# BENCH_PROFILE_SQL, BENCH_SKIP_BUILD=1, BENCH_WAN=1 (downloads over a simulated WAN link,
+# bench/wan.mjs, instead of the benchmark).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -90,6 +91,8 @@ if [[ "${BENCH_PROFILE:-0}" == 1 ]]; then
   node bench/profile.mjs "$RESULTS/profile" "$RESULTS/$date-profile.md"
   echo
   echo "bench: wrote $RESULTS/$date-profile.md (profile in $RESULTS/profile/)"
+elif [[ "${BENCH_WAN:-0}" == 1 ]]; then
+  node bench/wan.mjs
 else
   node bench/run.mjs
 fi

@@ -64,7 +64,11 @@ describe('metrics and structured logs', () => {
       bytes: await read('trino_stream_bytes_streamed_total'),
       ttfr: await read('trino_stream_time_to_first_row_seconds_count'),
     };
-    const res = await post(`${svc.url}/query/download/json`, NATION, ALICE);
+    // Identity: fetch would ask for gzip and decode it, and the metric counts the bytes sent.
+    const res = await post(`${svc.url}/query/download/json`, NATION, {
+      ...ALICE,
+      'accept-encoding': 'identity',
+    });
     const body = await res.text();
     expect(res.status).toBe(200);
     const completed = await changed(

@@ -5,6 +5,7 @@ import {
   QueryErrorResponseDto,
   RETRY_AFTER_HEADER as RETRY_AFTER,
 } from '../common/error-response.dto';
+import { CODING_HEADERS } from './compression/compression.decorator';
 const QUERY_ID = { 'X-Query-Id': { description: "Trino's query id", schema: { type: 'string' } } };
 
 /**
@@ -13,7 +14,11 @@ const QUERY_ID = { 'X-Query-Id': { description: "Trino's query id", schema: { ty
  */
 export const ApiQueryErrors = (withQueryErrors: boolean): MethodDecorator =>
   applyDecorators(
-    ApiResponse({ status: 200, description: 'The stream', headers: QUERY_ID }),
+    ApiResponse({
+      status: 200,
+      description: 'The stream',
+      headers: withQueryErrors ? { ...QUERY_ID, ...CODING_HEADERS } : QUERY_ID,
+    }),
     ApiResponse({
       status: 400,
       description: withQueryErrors

@@ -36,6 +36,7 @@ import {
 } from './query.service';
 import { negotiateEncoding, type ContentCoding } from './compression/accept-encoding';
 import { availableCodings } from './compression/compress';
+import { ApiCompression } from './compression/compression.decorator';
 import { ARROW_STREAM, arrowFormat } from './formats/arrow.format';
 import { csvFormat } from './formats/csv.format';
 import { jsonFormat } from './formats/json.format';
@@ -93,6 +94,7 @@ function QueryRoute(
     // Applied in this order, as the stacked decorators were (bottom first): the OK response
     // merges into the one ApiQueryErrors documents.
     ApiQueryErrors(path !== ''),
+    ...(path === '' ? [] : [ApiCompression()]),
     ApiOkResponse({ description, content: body }),
   );
 }
