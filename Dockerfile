@@ -7,7 +7,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY scripts/openapi.ts ./scripts/openapi.ts
-RUN npx nest build && npm prune --omit=dev
+COPY console ./console
+RUN npm run build && npm prune --omit=dev
 
 # Run: slim Node LTS, non-root, tini as PID 1 so SIGTERM reaches Node and the drain runs.
 FROM node:22-bookworm-slim
@@ -18,6 +19,7 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build --chown=node:node /app/console/dist ./console/dist
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \

@@ -27,7 +27,7 @@ trap 'exit 0' INT TERM
 start_owned idp
 start_owned trino
 
-npx nest build
+npm run build
 mkdir -p .run/service
 PORT="$PORT" HOST=127.0.0.1 \
   AUTH_BASIC_PASSWORD_FILE="$ROOT/test/fixtures/password.db" \
@@ -44,6 +44,7 @@ bash scripts/demo-commands.sh "$SERVICE" "$IDP" "$ROOT" "$commands" "$checks"
 
 echo
 echo "trino-stream is running at $SERVICE (Trino ${TRINO_URL:-http://127.0.0.1:8080}, OpenID provider $IDP)."
+echo "In a browser: $SERVICE/console (sign in as alice / alice-password), or $SERVICE/docs."
 echo "Paste these (from the repository root):"
 echo
 cat "$commands"

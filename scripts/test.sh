@@ -22,8 +22,9 @@ start_owned trino
 npm run check
 npx jest --config jest.config.js
 npx redocly lint openapi/openapi.json
-# The shutdown suite runs the built service as a real process.
-npx nest build
+# The shutdown suite runs the built service as a real process; the console suite needs the
+# console's static files.
+npm run build
 wait_owned trino-secure
 # --forceExit: a failed suite may leave requests of its own running (the soak's other clients
 # after one throws), and Jest would then wait for them forever instead of failing the run.

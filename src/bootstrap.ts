@@ -14,6 +14,7 @@ import { buildOpenApi } from './openapi/openapi';
 import { accessLog } from './observability/access-log';
 import { createJsonLogger, NestJsonLogger, silentLogger } from './observability/json-logger';
 import { configureHttpServer } from './http-server';
+import { serveConsole } from './console/console';
 
 /** Flattens class-validator errors into one message that names each field. */
 function validationMessage(errors: ValidationError[], prefix = ''): string[] {
@@ -133,6 +134,7 @@ export async function createApp(
     yamlDocumentUrl: 'docs-yaml',
     swaggerOptions: { responseInterceptor: showDownloadsInline },
   });
+  serveConsole(app);
   app.use('/openapi.json', (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' || req.path !== '/') return next();
     res.json(document);

@@ -1,0 +1,103 @@
+import type { Browser, Page } from 'playwright-core';
+import { startApp, type RunningApp } from './support/app';
+import { launchChromium, watchProblems } from './support/browser';
+import { USERS } from './support/env';
+import { TYPES_SQL } from './support/types-query';
+
+/**
+ * Issue #16: the query console in Debian's Chromium against the real service and Trino,
+ * used as a person would: sign in, run, watch rows arrive, read exact values. Any console
+ * error or CSP violation fails it.
+ */
+describe('the query console in Chromium', () => {
+  let svc: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  beforeAll(async () => {
+    svc = await startApp();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    problems = await watchProblems(page);
+    await page.goto(`${svc.url}/console`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await svc?.close();
+  });
+
+  const text = (id: string): Promise<string> => page.locator(`#${id}`).innerText();
+
+  /** Runs `sql` with Ctrl+Enter, as the keyboard shortcut says. */
+  async function run(sql: string): Promise<void> {
+    await page.locator('#sql').fill(sql);
+    await page.locator('#sql').press('Control+Enter');
+  }
+
+  it('says what failed when the password is wrong, then signs in with Basic', async () => {
+    await page.locator('#user').fill('alice');
+    await page.locator('#password').fill('not-her-password');
+    await page.locator('#signin-button').click();
+    await page.locator('#who.bad').waitFor();
+    expect(await text('who')).toContain('401');
+    await page.locator('#password').fill(USERS.alice);
+    await page.locator('#signin-button').click();
+    await page.locator('#who.ok').waitFor();
+    expect(await text('who')).toBe('signed in as alice (basic)');
+  });
+
+  it('streams tpch.sf1.orders: rows and a rising counter before complete, 1,500,000 at the end', async () => {
+    await page.locator('#withProgress').check();
+    await run('SELECT * FROM tpch.sf1.orders');
+    // The table shows rows while the stream is still open.
+    await page.locator('#rows tbody tr').first().waitFor();
+    const counts: number[] = [];
+    const rowsShownEarly = await page.locator('#rows tbody tr').count();
+    while (!(await text('status')).startsWith('complete')) {
+      const n = Number((await text('count')).split(' ')[0].replace(/,/g, ''));
+      if (!(await text('status')).startsWith('complete')) counts.push(n);
+      await page.waitForTimeout(150);
+    }
+    const during = counts.filter((n) => n > 0 && n < 1_500_000);
+    expect(new Set(during).size).toBeGreaterThanOrEqual(2);
+    expect(during).toEqual([...during].sort((a, b) => a - b));
+    expect(rowsShownEarly).toBeGreaterThan(0);
+    expect(await text('status')).toMatch(/^complete: 1,500,000 rows in [\d.]+ s$/);
+    expect(await text('count')).toMatch(/^1,500,000 rows/);
+    expect(await text('kept')).toContain('showing the first 200,000 rows');
+    expect(await text('query')).toMatch(/^\d{8}_\d{6}_\d{5}_\w{5}$/);
+    // The DOM holds a window of the rows, not all of them.
+    expect(await page.locator('#rows tbody tr').count()).toBeLessThan(200);
+  }, 120_000);
+
+  it('shows the all-types row exactly: BIGINT bounds, decimal(38), timestamp(12)', async () => {
+    await run(TYPES_SQL);
+    await page.locator('#status.ok').waitFor();
+    const headers = await page.locator('#rows thead th').allInnerTexts();
+    const cells = await page.locator('#rows tbody tr').first().locator('td').allInnerTexts();
+    const cell = (name: string): string =>
+      cells[headers.findIndex((h) => h.startsWith(`${name}\n`))];
+    expect(cell('big_max')).toBe('9223372036854775807');
+    expect(cell('big_min')).toBe('-9223372036854775808');
+    expect(cell('dec38')).toBe('12345678901234567890123456789012345.678');
+    expect(cell('ts12')).toBe('2024-01-02 03:04:05.123456789012');
+    expect(cell('nul')).toBe('NULL');
+    expect(headers.find((h) => h.startsWith('dec38\n'))).toBe('dec38\ndecimal(38, 3)');
+  });
+
+  it('cancels a running query with Escape, and shows the error event that says so', async () => {
+    await run('SELECT * FROM tpch.sf1.lineitem');
+    await page.locator('#rows tbody tr').first().waitFor();
+    await page.locator('#query').filter({ hasText: /\d/ }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('#status.bad').waitFor();
+    expect(await text('status')).toMatch(/^error: .+\(\w+\)$/);
+  });
+
+  it('raised no console error and no CSP violation, but for the wrong password (401)', () => {
+    const wrongPassword = 'the server responded with a status of 401';
+    expect(problems.filter((p) => p.includes(wrongPassword))).toHaveLength(1);
+    expect(problems.filter((p) => !p.includes(wrongPassword))).toEqual([]);
+  });
+});
