@@ -5,8 +5,10 @@ import { USERS } from './support/env';
 import { post } from './support/http';
 import { settledState, trinoRows } from './support/trino';
 
-const ALICE = basic('alice', USERS.alice);
-const BOB = basic('bob', USERS.bob);
+// Identity: fetch asks for gzip by default, and a compressed download takes two slots.
+const IDENTITY = { 'accept-encoding': 'identity' };
+const ALICE = { ...basic('alice', USERS.alice), ...IDENTITY };
+const BOB = { ...basic('bob', USERS.bob), ...IDENTITY };
 const CAP = 3;
 const PATHS = ['/query', '/query/download/csv', '/query/download/json'];
 
@@ -18,12 +20,24 @@ async function seenByTrino(marker: string): Promise<number> {
   return Number(rows[0][0]);
 }
 
+/** Waits until the streams of an earlier test have ended and given their slots back. */
+async function noStreamsInFlight(): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    const open = [...metrics.matchAll(/^trino_stream_streams_in_flight\{[^}]*\} (\d+)$/gm)];
+    if (open.every((m) => m[1] === '0')) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('streams of an earlier test still in flight');
+}
+
 /**
  * The replica's stream cap (its memory budget): past it a new query is refused at once with a
  * 503 and Retry-After, before Trino sees it; the replica stays ready, and /metrics counts it.
  */
+let svc: RunningApp;
+
 describe('the memory budget: QUERY_MAX_CONCURRENT', () => {
-  let svc: RunningApp;
   beforeAll(async () => {
     svc = await startApp({
       QUERY_MAX_CONCURRENT: String(CAP),
@@ -80,5 +94,24 @@ describe('the memory budget: QUERY_MAX_CONCURRENT', () => {
     expect(again?.status).toBe(200);
     expect(await again!.text()).toBe(`_col0\r\n${marker}\r\n`);
     readers.forEach((r) => r.abort());
+  });
+
+  it('counts a compressed download as two slots of the cap', async () => {
+    await noStreamsInFlight();
+    const readers = [new AbortController(), new AbortController()];
+    const long = { sql: 'SELECT * FROM tpch.sf1.lineitem' };
+    const gzip = { ...ALICE, 'accept-encoding': 'gzip' };
+    try {
+      const compressed = await post(`${svc.url}/query/download/csv`, long, gzip, readers[0].signal);
+      const plain = await post(`${svc.url}/query`, long, BOB, readers[1].signal);
+      expect([compressed.status, plain.status]).toEqual([200, 200]);
+      expect(compressed.headers.get('content-encoding')).toBe('gzip');
+      // 2 + 1 slots taken of 3: one more stream of any kind is refused.
+      const refused = await post(`${svc.url}/query`, { sql: 'SELECT 1' }, ALICE);
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toMatchObject({ errorName: 'REPLICA_FULL' });
+    } finally {
+      readers.forEach((r) => r.abort());
+    }
   });
 });

@@ -28,11 +28,13 @@ export class QueryRegistry {
   }
 
   /**
-   * Takes one of the user's slots and one of the replica's, or throws: 429 when the user is at
-   * their limit (checked first, so one user cannot fill the replica beyond it), 503 when the
-   * replica is full. The returned function gives both back, once.
+   * Takes one of the user's slots and `slots` of the replica's (a compressed download holds
+   * a compressor too, docs/compression.md), or throws: 429 when the user is at their limit
+   * (checked first, so one user cannot fill the replica beyond it), 503 when the replica is
+   * full. A stream never needs more than the whole cap, so it can always run alone. The
+   * returned function gives both back, once.
    */
-  acquire(user: string): () => void {
+  acquire(user: string, slots = 1): () => void {
     const { maxConcurrentPerUser, maxConcurrent } = this.config.query;
     const used = this.perUser.get(user) ?? 0;
     if (used >= maxConcurrentPerUser) {
@@ -44,7 +46,8 @@ export class QueryRegistry {
         { 'Retry-After': '1' },
       );
     }
-    if (this.total >= maxConcurrent) {
+    const taken = Math.min(slots, maxConcurrent);
+    if (this.total + taken > maxConcurrent) {
       this.metrics.refused.inc({ reason: 'replica_full' });
       throw new DomainError(
         'REPLICA_FULL',
@@ -54,12 +57,12 @@ export class QueryRegistry {
       );
     }
     this.perUser.set(user, used + 1);
-    this.total++;
+    this.total += taken;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.total--;
+      this.total -= taken;
       const left = (this.perUser.get(user) ?? 1) - 1;
       if (left > 0) this.perUser.set(user, left);
       else this.perUser.delete(user);

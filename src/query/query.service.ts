@@ -30,6 +30,13 @@ export interface RequestContext {
   clientSignal: AbortSignal;
 }
 
+/**
+ * Replica slots a compressed download takes: its compressor added 1.6 MiB (gzip) to 2.1 MiB
+ * (brotli) to each of 64 streams read at full speed, on top of the up to 4 MiB a stream is
+ * budgeted (README, Sizing a replica; docs/compression.md).
+ */
+const COMPRESSED_STREAM_SLOTS = 2;
+
 /** How a body is written beyond its format. */
 export interface StreamOptions {
   /** Progress events, for formats that can write them. */
@@ -83,7 +90,8 @@ export class QueryService {
     ctx: RequestContext,
     { progress = false, coding }: StreamOptions = {},
   ): Promise<StreamResponse> {
-    const q = await this.open(principal, dto, ctx, format.endpoint);
+    const slots = coding ? COMPRESSED_STREAM_SLOTS : 1;
+    const q = await this.open(principal, dto, ctx, format.endpoint, slots);
     let cols: ResultColumns | undefined;
     try {
       if (format.headAfterColumns) cols = compileColumns(await q.statement.waitForColumns());
@@ -118,11 +126,12 @@ export class QueryService {
     dto: QueryBaseDto,
     ctx: RequestContext,
     endpoint: Endpoint,
+    slots: number,
   ): Promise<QueryExecution> {
     const telemetry = { metrics: this.metrics, log: this.log };
     const run = new QueryRun(telemetry, endpoint, principal, ctx.requestId);
     try {
-      return await this.submit(principal, dto, ctx, run);
+      return await this.submit(principal, dto, ctx, run, slots);
     } catch (e) {
       if (ctx.clientSignal.aborted) run.end('cancelled', 'CLIENT_GONE');
       else run.end(...outcomeOf(e, ctx.clientSignal));
@@ -136,6 +145,7 @@ export class QueryService {
     dto: QueryBaseDto,
     ctx: RequestContext,
     run: QueryRun,
+    slots: number,
   ): Promise<QueryExecution> {
     if (Buffer.byteLength(dto.sql, 'utf8') > this.config.query.sqlMaxBytes) {
       throw new DomainError(
@@ -146,7 +156,7 @@ export class QueryService {
     const allowed = this.config.query.sessionPropertiesAllowed;
     const sql = bindOrRefuse(dto, allowed);
     const q = new QueryExecution(run, dto.size);
-    q.hold(this.registry.acquire(principal.user));
+    q.hold(this.registry.acquire(principal.user, slots));
     q.hold(this.lifecycle.track(q.controller));
     // A client that leaves before the head (Trino still queued) must stop the query too.
     const clientGone = (): void => q.controller.abort(new ClientGone());
