@@ -83,6 +83,7 @@ async function run(): Promise<void> {
   $<HTMLButtonElement>('cancel').disabled = false;
   say('status', 'running…');
   say('state', '');
+  say('query', '');
   const started = performance.now();
   let count = 0;
   const showCount = (): void => {
@@ -154,11 +155,12 @@ function handle(type: string, json: string, count: number, started: number): voi
     );
     say('query', String(e.queryId));
     showProgress({ state: 'FINISHED', progressPercentage: 100 });
+    if (count > KEEP_ROWS)
+      say('kept', `showing the first ${KEEP_ROWS.toLocaleString('en-US')} rows`);
   } else if (type === 'error') {
     say('status', `error: ${String(e.error)} (${String(e.errorName)})`, 'bad');
     say('query', String(e.queryId));
   }
-  void count;
 }
 
 /** Asks the service to cancel the running query; its stream then ends with an error event. */
