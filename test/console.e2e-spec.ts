@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from './support/app';
 import { launchChromium, watchProblems } from './support/browser';
+import { basic } from './support/credentials';
 import { USERS } from './support/env';
+import { post } from './support/http';
 import { settledState } from './support/trino';
 import { TYPES_SQL } from './support/types-query';
 
@@ -149,5 +151,45 @@ describe('the query console in Chromium', () => {
     ];
     for (const what of expected) expect(problems.filter((p) => p.includes(what))).toHaveLength(1);
     expect(problems.filter((p) => !expected.some((what) => p.includes(what)))).toEqual([]);
+  });
+});
+
+describe('the console when the service says no', () => {
+  let svc: RunningApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    svc = await startApp({ QUERY_MAX_CONCURRENT_PER_USER: '1' });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await svc?.close();
+  });
+
+  it('shows a 429 with its Retry-After', async () => {
+    const holder = new AbortController();
+    const open = await post(
+      `${svc.url}/query`,
+      { sql: 'SELECT * FROM tpch.sf1.lineitem' },
+      basic('alice', USERS.alice),
+      holder.signal,
+    );
+    expect(open.status).toBe(200);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(`${svc.url}/console`);
+      await page.locator('#user').fill('alice');
+      await page.locator('#password').fill(USERS.alice);
+      await page.locator('#signin-button').click();
+      await page.locator('#who.ok').waitFor();
+      await page.locator('#sql').fill('SELECT 1');
+      await page.locator('#run').click();
+      await page.locator('#status.bad').waitFor();
+      expect(await page.locator('#status').innerText()).toMatch(
+        /^429: at most 1 concurrent queries per user — retry after 1 s$/,
+      );
+    } finally {
+      holder.abort();
+    }
   });
 });
