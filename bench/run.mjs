@@ -47,17 +47,8 @@ const ALL_WORKLOADS = [
   { name: 'lineitem', sql: 'SELECT * FROM tpch.sf1.lineitem' },
 ];
 const ALL_READERS = READERS;
-const SVC_READERS = new Set([
-  'svc-csv',
-  'svc-json',
-  'svc-sse',
-  'svc-arrow',
-  'svc-csv-gzip',
-  'svc-json-gzip',
-  'svc-csv-br',
-  'svc-json-br',
-  'df-arrow',
-]);
+// Readers that talk to the service (so the harness samples its memory and CPU).
+const SVC_READERS = new Set([...READERS.filter((r) => r.startsWith('svc-')), 'df-arrow']);
 /** The DataFrame race runs in the Arrow suite's venv (pyarrow, pandas, trino). */
 const DF_PYTHON = env.BENCH_DF_PYTHON ?? path.join(ROOT, '.cache/arrow-venv/bin/python');
 

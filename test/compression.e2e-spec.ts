@@ -10,7 +10,7 @@ import { Agent, request } from 'undici';
 import { startApp, type RunningApp } from './support/app';
 import { basic } from './support/credentials';
 import { USERS } from './support/env';
-import { queryState, trinoRows } from './support/trino';
+import { killQuery, queryState, runningQueryByMarker, trinoRows } from './support/trino';
 import { EXPECTED_CSV, TYPES_SQL } from './support/types-query';
 
 /**
@@ -203,26 +203,6 @@ describe('streaming through the compressor', () => {
   });
 });
 
-/** Waits for a running query whose text ends with `marker`, then kills it in Trino. */
-async function killByMarker(marker: string): Promise<void> {
-  let queryId: string | undefined;
-  for (let i = 0; i < 100 && !queryId; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    const rows = await trinoRows(
-      `SELECT query_id FROM system.runtime.queries WHERE state = 'RUNNING' AND query LIKE '%${marker}' AND query LIKE 'SELECT *%'`,
-    );
-    queryId = rows[0]?.[0] as string | undefined;
-  }
-  expect(queryId).toBeDefined();
-  await kill(queryId!);
-}
-
-function kill(queryId: string): Promise<unknown> {
-  return trinoRows(
-    `CALL system.runtime.kill_query(query_id => '${queryId}', message => 'killed by the e2e test')`,
-  );
-}
-
 describe('a failure after the head, through the compressor', () => {
   it('cuts a gzip CSV so that curl --compressed fails', async () => {
     // curl buffers headers written to a pipe, so the query is found by a marker in its text.
@@ -241,7 +221,9 @@ describe('a failure after the head, through the compressor', () => {
       `${svc.url}/query/download/csv`,
     ]);
     const exit = new Promise<number | null>((resolve) => curl.on('exit', resolve));
-    await killByMarker(marker);
+    const queryId = await runningQueryByMarker(marker);
+    expect(queryId).toBeDefined();
+    await killQuery(queryId!);
     expect(await exit).not.toBe(0);
   });
 
@@ -255,7 +237,7 @@ describe('a failure after the head, through the compressor', () => {
         parts.push(c as Buffer);
         if (!killed && parts.length > 4) {
           killed = true;
-          await kill(String(res.headers['x-query-id']));
+          await killQuery(String(res.headers['x-query-id']));
         }
       }
     } catch (e) {
@@ -276,7 +258,7 @@ describe('a failure after the head, through the compressor', () => {
 
   it('ends a gzip JSON document with its error member, complete', async () => {
     const res = await download('/query/download/json', LONG, 'gzip');
-    await kill(String(res.headers['x-query-id']));
+    await killQuery(String(res.headers['x-query-id']));
     const parts: Buffer[] = [];
     for await (const c of res.body) parts.push(c as Buffer);
     // gunzipSync throws on a stream without its trailer: this one is whole.

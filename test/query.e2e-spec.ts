@@ -3,7 +3,7 @@ import { startApp, type RunningApp } from './support/app';
 import { accessToken, basic, bearer, idToken } from './support/credentials';
 import { USERS } from './support/env';
 import { parseSse, post, readUntil } from './support/http';
-import { settledState, trinoRows } from './support/trino';
+import { killQuery, runningQueryByMarker, settledState, trinoRows } from './support/trino';
 import { EXPECTED_CSV, EXPECTED_ROW_JSON, TYPES_SQL } from './support/types-query';
 
 const ALICE = basic('alice', USERS.alice);
@@ -243,10 +243,7 @@ describe('query failures', () => {
   /** Starts a long download, waits for rows, then kills the query inside Trino. */
   async function killMidway(path: string): Promise<Response> {
     const res = await post(`${svc.url}${path}`, { sql: 'SELECT * FROM tpch.sf1.lineitem' }, ALICE);
-    const queryId = res.headers.get('x-query-id')!;
-    await trinoRows(
-      `CALL system.runtime.kill_query(query_id => '${queryId}', message => 'killed by the e2e test')`,
-    );
+    await killQuery(res.headers.get('x-query-id')!);
     return res;
   }
 
@@ -274,18 +271,9 @@ describe('query failures', () => {
       `${svc.url}/query/download/csv`,
     ]);
     const exit = new Promise<number | null>((resolve) => curl.on('exit', resolve));
-    let queryId: string | undefined;
-    for (let i = 0; i < 100 && !queryId; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      const rows = await trinoRows(
-        `SELECT query_id FROM system.runtime.queries WHERE state = 'RUNNING' AND query LIKE '%${marker}' AND query LIKE 'SELECT *%'`,
-      );
-      queryId = rows[0]?.[0] as string | undefined;
-    }
+    const queryId = await runningQueryByMarker(marker);
     expect(queryId).toBeDefined();
-    await trinoRows(
-      `CALL system.runtime.kill_query(query_id => '${queryId}', message => 'killed by the e2e test')`,
-    );
+    await killQuery(queryId!);
     expect(await exit).toBe(18);
   });
 

@@ -62,3 +62,23 @@ export async function settledState(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The id of a running query whose text ends with `marker`, polled for up to 10 s. */
+export async function runningQueryByMarker(marker: string): Promise<string | undefined> {
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const rows = await trinoRows(
+      `SELECT query_id FROM system.runtime.queries WHERE state = 'RUNNING' AND query LIKE '%${marker}' AND query LIKE 'SELECT *%'`,
+    );
+    const id = rows[0]?.[0] as string | undefined;
+    if (id) return id;
+  }
+  return undefined;
+}
+
+/** Kills a query inside Trino, as an administrator would. */
+export async function killQuery(queryId: string): Promise<void> {
+  await trinoRows(
+    `CALL system.runtime.kill_query(query_id => '${queryId}', message => 'killed by the e2e test')`,
+  );
+}
