@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startApp, type RunningApp } from './support/app';
-import { launchChromium, watchProblems } from './support/browser';
+import type { Locator, Page } from 'playwright-core';
+import type { RunningApp } from './support/app';
+import { openBrowserSession, type BrowserSession } from './support/browser';
 import { USERS } from './support/env';
 
 /** Kept after every run (git-ignored); docs/swagger-ui.png is a copy of one. */
@@ -49,20 +49,15 @@ async function keepScreenshot(page: Page, op: Locator, body: Locator): Promise<v
  */
 describe('Swagger UI in Chromium', () => {
   let svc: RunningApp;
-  let browser: Browser;
   let page: Page;
   let problems: string[];
+  let session: BrowserSession | undefined;
 
   beforeAll(async () => {
-    svc = await startApp();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    problems = await watchProblems(page);
+    session = await openBrowserSession({ width: 1280, height: 900 });
+    ({ svc, page, problems } = session);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await svc?.close();
-  });
+  afterAll(() => session?.close());
 
   it('authorizes with Basic and shows the rows of a JSON download', async () => {
     await page.goto(`${svc.url}/docs`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from './support/app';
-import { launchChromium, watchProblems } from './support/browser';
+import { launchChromium, openBrowserSession, type BrowserSession } from './support/browser';
 import { basic } from './support/credentials';
 import { USERS } from './support/env';
 import { post } from './support/http';
@@ -16,21 +16,16 @@ import { TYPES_SQL } from './support/types-query';
  */
 describe('the query console in Chromium', () => {
   let svc: RunningApp;
-  let browser: Browser;
   let page: Page;
   let problems: string[];
+  let session: BrowserSession | undefined;
 
   beforeAll(async () => {
-    svc = await startApp();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    problems = await watchProblems(page);
+    session = await openBrowserSession({ width: 1280, height: 800 });
+    ({ svc, page, problems } = session);
     await page.goto(`${svc.url}/console`);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await svc?.close();
-  });
+  afterAll(() => session?.close());
 
   const text = (id: string): Promise<string> => page.locator(`#${id}`).innerText();
 

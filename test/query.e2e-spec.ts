@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { startApp, type RunningApp } from './support/app';
 import { accessToken, basic, bearer, idToken } from './support/credentials';
 import { USERS } from './support/env';
 import { parseSse, post, readUntil } from './support/http';
-import { killQuery, runningQueryByMarker, settledState, trinoRows } from './support/trino';
+import { curlExitWhenKilled, killQuery, settledState, trinoRows } from './support/trino';
 import { EXPECTED_CSV, EXPECTED_ROW_JSON, TYPES_SQL } from './support/types-query';
 
 const ALICE = basic('alice', USERS.alice);
@@ -255,26 +254,9 @@ describe('query failures', () => {
   });
 
   it('a failure after the head aborts the CSV transfer (curl exits 18)', async () => {
-    // curl buffers headers written to a pipe, so the query is found by a marker in its text.
-    const marker = `csv-abort-${Date.now()}`;
-    const sql = `SELECT * FROM tpch.sf1.lineitem -- ${marker}`;
-    const curl = spawn('curl', [
-      '-sS',
-      '-o',
-      '/dev/null',
-      '-u',
-      `alice:${USERS.alice}`,
-      '-H',
-      'content-type: application/json',
-      '-d',
-      JSON.stringify({ sql }),
-      `${svc.url}/query/download/csv`,
-    ]);
-    const exit = new Promise<number | null>((resolve) => curl.on('exit', resolve));
-    const queryId = await runningQueryByMarker(marker);
-    expect(queryId).toBeDefined();
-    await killQuery(queryId!);
-    expect(await exit).toBe(18);
+    const url = `${svc.url}/query/download/csv`;
+    const sql = 'SELECT * FROM tpch.sf1.lineitem';
+    expect(await curlExitWhenKilled(url, sql, 'alice', USERS.alice)).toBe(18);
   });
 
   it('an SSE stream killed midway ends with an error event and no complete', async () => {

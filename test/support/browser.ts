@@ -1,4 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startApp, type RunningApp } from './app';
 
 /**
  * Debian's Chromium (scripts/lib.sh ensure_chromium installs it): playwright-core brings no
@@ -36,4 +37,33 @@ export async function watchProblems(page: Page): Promise<string[]> {
       window.reportCspViolation('CSP ' + e.violatedDirective + ' blocked ' + e.blockedURI));`,
   });
   return problems;
+}
+
+/** The real app and a Chromium page watched for problems, as the browser suites use them. */
+export interface BrowserSession {
+  svc: RunningApp;
+  browser: Browser;
+  page: Page;
+  problems: string[];
+  close(): Promise<void>;
+}
+
+export async function openBrowserSession(viewport: {
+  width: number;
+  height: number;
+}): Promise<BrowserSession> {
+  const svc = await startApp();
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  const problems = await watchProblems(page);
+  return {
+    svc,
+    browser,
+    page,
+    problems,
+    close: async () => {
+      await browser.close();
+      await svc.close();
+    },
+  };
 }

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { TRINO_URL } from './env';
 
 interface Page {
@@ -81,4 +83,36 @@ export async function killQuery(queryId: string): Promise<void> {
   await trinoRows(
     `CALL system.runtime.kill_query(query_id => '${queryId}', message => 'killed by the e2e test')`,
   );
+}
+
+/**
+ * curl's exit code for a CSV download of `sql` (a long query) that Trino kills once it runs.
+ * curl buffers headers written to a pipe, so the query is found by a marker in its text.
+ */
+export async function curlExitWhenKilled(
+  url: string,
+  sql: string,
+  user: string,
+  password: string,
+  curlArgs: string[] = [],
+): Promise<number | null> {
+  const marker = `curl-abort-${randomUUID()}`;
+  const curl = spawn('curl', [
+    ...['-sS', ...curlArgs, '-o', '/dev/null', '-u', `${user}:${password}`],
+    ...[
+      '-H',
+      'content-type: application/json',
+      '-d',
+      JSON.stringify({ sql: `${sql} -- ${marker}` }),
+    ],
+    url,
+  ]);
+  const exit = new Promise<number | null>((resolve) => curl.on('exit', resolve));
+  const queryId = await runningQueryByMarker(marker);
+  if (!queryId) {
+    curl.kill();
+    throw new Error(`no running query marked ${marker}`);
+  }
+  await killQuery(queryId);
+  return exit;
 }
