@@ -1,6 +1,9 @@
 // Type-checked rules as errors: floating promises and misused promises are the bugs a
 // streaming proxy cannot afford (an unawaited cancel leaves a query running in Trino).
+// The JavaScript around the service (bench, scripts, configs) gets the recommended rules and
+// Node's globals: it has no types to check, but unused names and undefined globals are bugs too.
 import eslint from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -11,14 +14,27 @@ export default tseslint.config(
       '.cache/**',
       '.run/**',
       'coverage/**',
-      'scripts/idp/**',
-      '**/*.mjs',
-      '**/*.js',
+      'console/dist/**',
+      'bench/tmp/**',
+      'bench/results/**',
     ],
   },
   eslint.configs.recommended,
-  ...tseslint.configs.recommendedTypeChecked,
   {
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { 'no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrors: 'none' }] },
+  },
+  {
+    files: ['test/**/*.js', 'jest.config.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, ...globals.jest } },
+  },
+  ...tseslint.configs.recommendedTypeChecked.map((config) => ({
+    ...config,
+    files: ['**/*.ts'],
+  })),
+  {
+    files: ['**/*.ts'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },

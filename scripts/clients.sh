@@ -112,7 +112,7 @@ java_client() {
 }
 
 ensure_deps
-trap 'rc=$?; [[ -n "${pid:-}" ]] && kill "$pid" 2>/dev/null; stop_owned; exit $rc' EXIT
+trap stop_on_exit EXIT
 start_owned idp
 start_owned trino
 [[ "${CLIENTS_SKIP_BUILD:-}" == 1 ]] || step nest-build npx nest build
@@ -121,6 +121,7 @@ PORT="$PORT" HOST=127.0.0.1 TRINO_URL="${TRINO_URL:-http://127.0.0.1:8080}" \
   AUTH_BEARER_ISSUER="$IDP" AUTH_BEARER_AUDIENCE=trino-stream-api AUTH_BEARER_REQUIRED_SCOPES=trino:query \
   LOG_LEVEL=error node dist/src/main.js > "$LOGS/service.log" 2>&1 &
 pid=$!
+OWNED_PID=$pid
 wait_for_url "$BASE/health" 30 healthy "$pid" || {
   echo "clients: the service did not start on $BASE:" >&2
   cat "$LOGS/service.log" >&2

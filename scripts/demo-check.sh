@@ -25,8 +25,8 @@ failed() {
   } >&3
   # A command left in the background (the cancel example's stream) goes too.
   local pids
-  pids="$(jobs -p)"
-  [[ -z "$pids" ]] || kill $pids 2>/dev/null
+  mapfile -t pids < <(jobs -p)
+  ((${#pids[@]} == 0)) || kill "${pids[@]}" 2>/dev/null
   exit 1
 }
 

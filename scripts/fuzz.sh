@@ -15,7 +15,7 @@ source scripts/lib.sh
 VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
 VENV=".cache/fuzz-venv"
 ensure_deps
-trap 'rc=$?; [[ -n "${pid:-}" ]] && kill "$pid" 2>/dev/null; stop_owned; exit $rc' EXIT
+trap stop_on_exit EXIT
 start_owned trino
 if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$VERSION"; then
   python3 -m venv "$VENV"
@@ -28,6 +28,7 @@ mkdir -p .run
 PORT="$PORT" HOST=127.0.0.1 AUTH_BASIC_PASSWORD_FILE="$ROOT/test/fixtures/password.db" \
   QUERY_MAX_CONCURRENT_PER_USER=50 LOG_LEVEL=error node dist/src/main.js > .run/fuzz-service.log 2>&1 &
 pid=$!
+OWNED_PID=$pid
 wait_for_url "http://127.0.0.1:$PORT/health" 30 healthy "$pid"
 
 basic="Authorization: Basic $(printf 'alice:alice-password' | base64)"

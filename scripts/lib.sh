@@ -120,19 +120,35 @@ ensure_deps() {
   fi
 }
 
+# live_pid SERVICE: true when .run/SERVICE/pid names a process that is alive. A pid file left
+# by a crashed or killed run is stale and says nothing about who owns what answers now.
+live_pid() {
+  [[ -f ".run/$1/pid" ]] && kill -0 "$(cat ".run/$1/pid")" 2>/dev/null
+}
+
 # start_owned SERVICE: runs scripts/SERVICE/start.sh (which reuses one already answering) and
 # remembers SERVICE in STARTED only if this call started it, so stop_owned stops only that.
 STARTED=()
 start_owned() {
   local svc="$1" had=0
-  [[ -f ".run/$svc/pid" ]] && had=1
+  live_pid "$svc" && had=1
   bash "scripts/$svc/start.sh"
-  if ((!had)) && [[ -f ".run/$svc/pid" ]]; then STARTED+=("$svc"); fi
+  if ((!had)) && live_pid "$svc"; then STARTED+=("$svc"); fi
 }
 
 stop_owned() {
   local svc
   for svc in "${STARTED[@]}"; do bash "scripts/$svc/stop.sh" || true; done
+}
+
+# `trap stop_on_exit EXIT`: on any exit, kill the service process the script started itself
+# (OWNED_PID, when set), stop the services in STARTED, and keep the script's exit status.
+OWNED_PID=""
+stop_on_exit() {
+  local rc=$?
+  [[ -z "$OWNED_PID" ]] || kill "$OWNED_PID" 2>/dev/null || true
+  stop_owned
+  exit "$rc"
 }
 
 # start_owned_bg SERVICE: start_owned in the background (output in .run/SERVICE-start.log), so a
@@ -143,9 +159,7 @@ declare -A BG_JOBS=()
 start_owned_bg() {
   local svc="$1"
   mkdir -p .run
-  if ! { [[ -f ".run/$svc/pid" ]] && kill -0 "$(cat ".run/$svc/pid")" 2>/dev/null; }; then
-    STARTED+=("$svc")
-  fi
+  live_pid "$svc" || STARTED+=("$svc")
   bash "scripts/$svc/start.sh" >".run/$svc-start.log" 2>&1 &
   BG_JOBS[$svc]=$!
 }
@@ -160,18 +174,61 @@ wait_owned() {
   cat ".run/$svc-start.log"
 }
 
-# ensure_chromium: the browser test drives Debian's Chromium (playwright-core ships no browser,
-# and no browser build can be downloaded here). Installs it only when /usr/bin/chromium is absent.
-ensure_chromium() {
-  [[ -x /usr/bin/chromium ]] && return 0
-  local sudo=()
+# json_get PATH: prints the value at PATH (keys and indices joined by dots, e.g. stats.state or
+# data.0.0) of the JSON document on stdin, nothing when absent. Scripts read JSON with a parser,
+# never with sed: a pattern breaks on a reordered member or an escaped quote.
+json_get() {
+  node -e '
+    let v = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    for (const k of process.argv[1].split(".")) v = v == null ? undefined : v[k];
+    if (v != null) process.stdout.write(typeof v === "object" ? JSON.stringify(v) : String(v));
+  ' "$1"
+}
+
+# apt_install PACKAGE...: installs the Debian packages that are missing, says which, and does
+# nothing (silently) when all are there.
+apt_install() {
+  local missing=() pkg sudo=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+  done
+  ((${#missing[@]})) || return 0
   if ((EUID != 0)); then
     command -v sudo >/dev/null 2>&1 || {
-      echo "ensure_chromium: /usr/bin/chromium is missing; install it as root: apt-get install -y chromium" >&2
+      echo "apt_install: missing ${missing[*]}; install as root: apt-get install -y ${missing[*]}" >&2
       return 1
     }
     sudo=(sudo)
   fi
+  echo "apt_install: installing Debian packages ${missing[*]}" >&2
   "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium fonts-liberation
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# deb_unpack PACKAGE: unpacks Debian's PACKAGE into .cache/PACKAGE/ (git-ignored) once and prints
+# that folder. For programs the scripts run but that must not be installed system-wide (nginx
+# would start a daemon on port 80) or that need no root to use (shellcheck).
+deb_unpack() {
+  local pkg="$1" dir tmp
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.cache/$pkg"
+  if [[ ! -f "$dir/.unpacked" ]]; then
+    tmp="$(mktemp -d)"
+    # apt-get download needs the package lists; a fresh machine may have none yet.
+    if ! (cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1); then
+      if ((EUID == 0)); then apt-get update -qq; else sudo apt-get update -qq; fi
+      (cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1)
+    fi
+    mkdir -p "$dir"
+    dpkg-deb -x "$tmp/${pkg}"_*.deb "$dir"
+    echo "deb_unpack: unpacked $(basename "$tmp/${pkg}"_*.deb) into $dir" >&2
+    rm -rf "$tmp"
+    touch "$dir/.unpacked"
+  fi
+  echo "$dir"
+}
+
+# ensure_chromium: the browser suites drive Debian's Chromium (playwright-core ships no browser,
+# and no browser build can be downloaded here).
+ensure_chromium() {
+  apt_install chromium fonts-liberation
 }

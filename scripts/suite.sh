@@ -17,7 +17,7 @@ done
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 ensure_deps
-trap 'rc=$?; stop_owned; exit $rc' EXIT
+trap stop_on_exit EXIT
 # Only the secure-trino suite needs the HTTPS Trino.
 if [[ " $* " == *" secure-trino "* ]]; then start_owned trino-secure; fi
 start_owned idp

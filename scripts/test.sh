@@ -12,7 +12,7 @@ ensure_chromium # the Swagger UI e2e suite drives Debian's Chromium
 bash scripts/nginx/fetch.sh >/dev/null # the load-balancer e2e suite runs Debian's nginx
 bash scripts/arrow/venv.sh >/dev/null # the Arrow e2e suite reads downloads with pyarrow, DuckDB, polars
 
-trap 'rc=$?; stop_owned; exit $rc' EXIT
+trap stop_on_exit EXIT
 
 # The production-shaped Trino (HTTPS, passwords, access rules) for the secure-trino suite.
 start_owned_bg trino-secure

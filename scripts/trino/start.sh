@@ -54,18 +54,19 @@ fail_with_log() { # MESSAGE
 # "starting":false a moment before the coordinator has registered itself as
 # an active node; until then queries fail with "No nodes available to run query".
 probe_query() {
-  local body next got_rows=1
+  local body next count got_rows=1
   body="$(http_post "$TRINO_URL/v1/statement" \
     "SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'" \
     "X-Trino-User: ${TRINO_PROBE_USER:-start.sh}")" || return 1
   while :; do
     # rows arrive on some intermediate page, not necessarily the last one
-    if grep -Eq '"data":\[\[[1-9]' <<<"$body"; then got_rows=0; fi
-    next="$(sed -n 's/.*"nextUri":"\([^"]*\)".*/\1/p' <<<"$body")"
+    count="$(json_get data.0.0 <<<"$body")"
+    if ((${count:-0} > 0)); then got_rows=0; fi
+    next="$(json_get nextUri <<<"$body")"
     [[ -n "$next" ]] || break
     body="$(http_get "$next")" || return 1
   done
-  grep -q '"state":"FINISHED"' <<<"$body" && return "$got_rows"
+  [[ "$(json_get stats.state <<<"$body")" == FINISHED ]] && return "$got_rows"
 }
 
 wait_ready() { # PID|"" START_MS  (empty PID: server not started by us)
@@ -80,7 +81,7 @@ wait_ready() { # PID|"" START_MS  (empty PID: server not started by us)
     done
   fi
   case "$rc" in
-    0) echo "start.sh: Trino ready at $TRINO_URL (pid ${pid:-unknown}) after $(( ($(now_ms) - start_ms) )) ms" ;;
+    0) echo "start.sh: Trino ready at $TRINO_URL (pid ${pid:-unknown}) after $(($(now_ms) - start_ms)) ms" ;;
     2) rm -f "$PID_FILE" "$PORT_FILE"; fail_with_log "Trino process $pid exited during startup" ;;
     *) fail_with_log "Trino (pid ${pid:-unknown}) not ready after ${TIMEOUT}s; it is still running (stop it with scripts/trino/stop.sh)" ;;
   esac
@@ -93,7 +94,7 @@ if info="$(http_get "$TRINO_URL/v1/info")"; then
   else
     echo "start.sh: reusing Trino already answering at $TRINO_URL (not started by us; no pid file written)"
   fi
-  if ! grep -Eq "$READY_PATTERN" <<<"$info" || ! probe_query; then
+  if [[ "$(json_get starting <<<"$info")" != false ]] || ! probe_query; then
     echo "start.sh: it is still starting; waiting up to ${TIMEOUT}s ..."
     wait_ready "" "$(now_ms)"
   fi
