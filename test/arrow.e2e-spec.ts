@@ -7,8 +7,8 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { startApp, type RunningApp } from './support/app';
-import { basic } from './support/credentials';
+import { appForSuite } from './support/app';
+import { ALICE } from './support/credentials';
 import { TRINO_URL, USERS } from './support/env';
 import { post } from './support/http';
 import { trinoRows } from './support/trino';
@@ -80,12 +80,7 @@ const TYPES: Record<string, string> = {
   nul_arr: 'list<item: int32>',
 };
 
-const ALICE = basic('alice', USERS.alice);
-let app: RunningApp;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(() => app?.close());
+const app = appForSuite();
 
 /** Runs read_arrow.py; async, since the app under test serves from this very process. */
 async function read(mode: string, sql: string, options = {}): Promise<Record<string, unknown>> {

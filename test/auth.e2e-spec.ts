@@ -6,8 +6,8 @@
  * run against an app pointed at a JWKS this suite controls.
  */
 import type { JsonWebKey } from 'node:crypto';
-import { startApp, type RunningApp } from './support/app';
-import { accessToken, basic, bearer, idToken } from './support/credentials';
+import { appForSuite, startApp, type RunningApp } from './support/app';
+import { accessToken, ALICE, basic, bearer, BOB, idToken } from './support/credentials';
 import { IDP_ISSUER, USERS } from './support/env';
 import {
   b64url,
@@ -176,7 +176,7 @@ describe('auth (e2e)', () => {
 
     it('no header or query field lets the caller pick another user', async () => {
       const res = await fetch(`${main.url}/me?user=bob`, {
-        headers: { ...basic('alice', USERS.alice), 'x-trino-user': 'bob', 'x-user': 'bob' },
+        headers: { ...ALICE, 'x-trino-user': 'bob', 'x-user': 'bob' },
       });
       expect(await res.json()).toEqual({ user: 'alice', authMethod: 'basic' });
     });
@@ -334,7 +334,7 @@ describe('auth (e2e)', () => {
     });
 
     it('an invalid idtoken with a valid Basic header is a 401', async () => {
-      await expectRefused({ ...idtoken('a.b.c'), ...basic('alice', USERS.alice) });
+      await expectRefused({ ...idtoken('a.b.c'), ...ALICE });
       await expectRefused({
         ...idtoken(tamper(aliceIdToken, { email: 'bob@example.test' })),
         ...bearer(reportingToken),
@@ -344,7 +344,6 @@ describe('auth (e2e)', () => {
 
   describe('signature-independent checks, against a JWKS this suite controls', () => {
     let jwks: JwksServer;
-    let app: RunningApp;
     let key: TestKey;
     let ec: TestKey;
 
@@ -383,18 +382,14 @@ describe('auth (e2e)', () => {
       key = rsaKey('own-rsa-1');
       ec = ecKey('own-ec-1');
       jwks = await startJwksServer([key.publicJwk, ec.publicJwk]);
-      app = await startApp({
-        AUTH_IDTOKEN_ISSUER: jwks.url,
-        AUTH_IDTOKEN_JWKS_URI: jwks.jwksUri,
-        AUTH_BEARER_ISSUER: jwks.url,
-        AUTH_BEARER_JWKS_URI: jwks.jwksUri,
-      });
     });
-
-    afterAll(async () => {
-      await app?.close();
-      await jwks?.close();
-    });
+    afterAll(() => jwks?.close());
+    const app = appForSuite(() => ({
+      AUTH_IDTOKEN_ISSUER: jwks.url,
+      AUTH_IDTOKEN_JWKS_URI: jwks.jwksUri,
+      AUTH_BEARER_ISSUER: jwks.url,
+      AUTH_BEARER_JWKS_URI: jwks.jwksUri,
+    }));
 
     it('a correct self-signed token is accepted, so the refusals below are about one change each', async () => {
       await expectMe(app, idtoken(signWith(key, idClaims())), 'erin', 'idtoken');
@@ -538,22 +533,17 @@ describe('auth (e2e)', () => {
 
   describe('AUTH_USER_MAPPING_PATTERN', () => {
     let jwks: JwksServer;
-    let app: RunningApp;
     const key = rsaKey('mapping-key');
 
     beforeAll(async () => {
       jwks = await startJwksServer([key.publicJwk]);
-      app = await startApp({
-        AUTH_USER_MAPPING_PATTERN: '(.*)@corp\\.example',
-        AUTH_IDTOKEN_ISSUER: jwks.url,
-        AUTH_IDTOKEN_JWKS_URI: jwks.jwksUri,
-      });
     });
-
-    afterAll(async () => {
-      await app?.close();
-      await jwks?.close();
-    });
+    afterAll(() => jwks?.close());
+    const app = appForSuite(() => ({
+      AUTH_USER_MAPPING_PATTERN: '(.*)@corp\\.example',
+      AUTH_IDTOKEN_ISSUER: jwks.url,
+      AUTH_IDTOKEN_JWKS_URI: jwks.jwksUri,
+    }));
 
     function corpToken(email: string): string {
       return signWith(key, {
@@ -570,7 +560,7 @@ describe('auth (e2e)', () => {
     });
 
     it('a principal that does not match (or only partly) is a 401', async () => {
-      await expectErrorBody(await me(app, basic('alice', USERS.alice)), 401, [USERS.alice]);
+      await expectErrorBody(await me(app, ALICE), 401, [USERS.alice]);
       await expectErrorBody(await me(app, idtoken(corpToken('zoe@corp.example.evil'))), 401);
       await expectErrorBody(await me(app, idtoken(corpToken('zoe@corpXexample'))), 401);
       await expectErrorBody(await me(app, bearer(reportingToken)), 401);
@@ -581,35 +571,19 @@ describe('auth (e2e)', () => {
   });
 
   describe('only Basic enabled', () => {
-    let app: RunningApp;
-
-    beforeAll(async () => {
-      app = await startApp({ AUTH_IDTOKEN_ISSUER: '', AUTH_BEARER_ISSUER: '' });
-    });
-
-    afterAll(async () => {
-      await app?.close();
-    });
+    const app = appForSuite({ AUTH_IDTOKEN_ISSUER: '', AUTH_BEARER_ISSUER: '' });
 
     it('challenges with Basic only and refuses the disabled token methods', async () => {
       const res = await me(app, bearer(reportingToken));
       await expectErrorBody(res, 401);
       expect(res.headers.get('www-authenticate')).toBe(`Basic ${REALM}, charset="UTF-8"`);
       await expectErrorBody(await me(app, idtoken(aliceIdToken)), 401);
-      await expectMe(app, basic('alice', USERS.alice), 'alice', 'basic');
+      await expectMe(app, ALICE, 'alice', 'basic');
     });
   });
 
   describe('the identity provider key set cannot be reached', () => {
-    let app: RunningApp;
-
-    beforeAll(async () => {
-      app = await startApp({ AUTH_IDTOKEN_JWKS_URI: 'http://127.0.0.1:1/jwks' });
-    });
-
-    afterAll(async () => {
-      await app?.close();
-    });
+    const app = appForSuite({ AUTH_IDTOKEN_JWKS_URI: 'http://127.0.0.1:1/jwks' });
 
     it('a well-formed token gets 503 with Retry-After and a JSON body, never a 500', async () => {
       const res = await me(app, idtoken(aliceIdToken));
@@ -621,7 +595,7 @@ describe('auth (e2e)', () => {
     it('the rest of the service keeps working', async () => {
       expect((await fetch(`${app.url}/health`)).status).toBe(200);
       expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
-      await expectMe(app, basic('alice', USERS.alice), 'alice', 'basic');
+      await expectMe(app, ALICE, 'alice', 'basic');
       await expectMe(app, bearer(reportingToken), 'svc-reporting', 'bearer');
     });
 
@@ -633,18 +607,10 @@ describe('auth (e2e)', () => {
   });
 
   describe('failed logins: per (user, address), a per-user ceiling, a per-address ceiling', () => {
-    let app: RunningApp;
     const url = (a: RunningApp): string => `${a.url}/me`;
     // The per-user ceiling is 100 by default; 20 here keeps the bcrypt work of the test small.
     const PER_USER = 20;
-
-    beforeAll(async () => {
-      app = await startApp({ AUTH_FAILED_LOGINS_PER_USER: String(PER_USER) });
-    });
-
-    afterAll(async () => {
-      await app?.close();
-    });
+    const app = appForSuite({ AUTH_FAILED_LOGINS_PER_USER: String(PER_USER) });
 
     function expectThrottled(res: RawResponse, because: string): void {
       expect(res.status).toBe(429);
@@ -663,13 +629,13 @@ describe('auth (e2e)', () => {
       for (let i = 0; i < 10; i++)
         expect((await getFrom(url(app), A, basic('alice', `wrong-${i}`))).status).toBe(401);
       // From A even the right password waits out the window...
-      const blocked = await getFrom(url(app), A, basic('alice', USERS.alice));
+      const blocked = await getFrom(url(app), A, ALICE);
       expectThrottled(blocked, 'for this user from this address');
       expect(blocked.body).not.toContain(USERS.alice);
       // ...but the attacker at A has not locked alice out: from B she gets in.
-      expect((await getFrom(url(app), '127.0.0.3', basic('alice', USERS.alice))).status).toBe(200);
+      expect((await getFrom(url(app), '127.0.0.3', ALICE)).status).toBe(200);
       // Other users at A are not affected either, and token methods are never throttled.
-      expect((await getFrom(url(app), A, basic('bob', USERS.bob))).status).toBe(200);
+      expect((await getFrom(url(app), A, BOB)).status).toBe(200);
       expect((await getFrom(url(app), A, idtoken(aliceIdToken))).status).toBe(200);
     });
 
@@ -681,7 +647,7 @@ describe('auth (e2e)', () => {
           expect(res.status).toBe(401);
         }
       }
-      const fresh = await getFrom(url(app), '127.0.0.30', basic('bob', USERS.bob));
+      const fresh = await getFrom(url(app), '127.0.0.30', BOB);
       expectThrottled(fresh, 'for this user');
       expect(fresh.body).not.toContain('from this address');
     });

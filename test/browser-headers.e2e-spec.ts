@@ -1,9 +1,7 @@
-import { startApp, type RunningApp } from './support/app';
-import { basic } from './support/credentials';
-import { USERS } from './support/env';
+import { appForSuite } from './support/app';
+import { ALICE } from './support/credentials';
 import { post } from './support/http';
 
-const ALICE = basic('alice', USERS.alice);
 const UI = 'https://ui.example.test';
 const DEV_UI = 'http://localhost:5173';
 /** Origins a browser could send that must not be let in: other sites, look-alikes, `null`. */
@@ -27,11 +25,7 @@ function preflight(url: string, origin: string, method = 'POST'): Promise<Respon
 }
 
 describe('CORS with CORS_ORIGINS set', () => {
-  let svc: RunningApp;
-  beforeAll(async () => {
-    svc = await startApp({ CORS_ORIGINS: `${UI}, ${DEV_UI}` });
-  });
-  afterAll(() => svc.close());
+  const svc = appForSuite({ CORS_ORIGINS: `${UI}, ${DEV_UI}` });
 
   it.each([UI, DEV_UI])(
     'a preflight from %s is allowed, for that origin only, without credentials',
@@ -89,11 +83,7 @@ describe('CORS with CORS_ORIGINS set', () => {
 });
 
 describe('CORS without CORS_ORIGINS', () => {
-  let svc: RunningApp;
-  beforeAll(async () => {
-    svc = await startApp();
-  });
-  afterAll(() => svc.close());
+  const svc = appForSuite();
 
   it('no origin gets Access-Control-Allow-Origin, on preflights or requests', async () => {
     for (const origin of [UI, ...STRANGERS]) {

@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { startApp, type RunningApp } from './support/app';
-import { basic } from './support/credentials';
-import { USERS } from './support/env';
+import { appForSuite, type RunningApp } from './support/app';
+import { ALICE, BOB } from './support/credentials';
 import { post } from './support/http';
 import { settledState, trinoRows } from './support/trino';
 
-// Identity: fetch asks for gzip by default, and a compressed download takes two slots.
-const IDENTITY = { 'accept-encoding': 'identity' };
-const ALICE = { ...basic('alice', USERS.alice), ...IDENTITY };
-const BOB = { ...basic('bob', USERS.bob), ...IDENTITY };
 const CAP = 3;
 const PATHS = ['/query', '/query/download/csv', '/query/download/json'];
 
@@ -21,7 +16,7 @@ async function seenByTrino(marker: string): Promise<number> {
 }
 
 /** Waits until the streams of an earlier test have ended and given their slots back. */
-async function noStreamsInFlight(): Promise<void> {
+async function noStreamsInFlight(svc: RunningApp): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const metrics = await (await fetch(`${svc.url}/metrics`)).text();
     const open = [...metrics.matchAll(/^trino_stream_streams_in_flight\{[^}]*\} (\d+)$/gm)];
@@ -35,16 +30,11 @@ async function noStreamsInFlight(): Promise<void> {
  * The replica's stream cap (its memory budget): past it a new query is refused at once with a
  * 503 and Retry-After, before Trino sees it; the replica stays ready, and /metrics counts it.
  */
-let svc: RunningApp;
-
 describe('the memory budget: QUERY_MAX_CONCURRENT', () => {
-  beforeAll(async () => {
-    svc = await startApp({
-      QUERY_MAX_CONCURRENT: String(CAP),
-      QUERY_MAX_CONCURRENT_PER_USER: '50',
-    });
+  const svc = appForSuite({
+    QUERY_MAX_CONCURRENT: String(CAP),
+    QUERY_MAX_CONCURRENT_PER_USER: '50',
   });
-  afterAll(() => svc.close());
 
   it('refuses a query past the cap on every endpoint with 503, stays ready, and admits again once a stream ends', async () => {
     const readers = Array.from({ length: CAP }, () => new AbortController());
@@ -97,7 +87,7 @@ describe('the memory budget: QUERY_MAX_CONCURRENT', () => {
   });
 
   it('counts a compressed download as two slots of the cap', async () => {
-    await noStreamsInFlight();
+    await noStreamsInFlight(svc);
     const readers = [new AbortController(), new AbortController()];
     const long = { sql: 'SELECT * FROM tpch.sf1.lineitem' };
     const gzip = { ...ALICE, 'accept-encoding': 'gzip' };

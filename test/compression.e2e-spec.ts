@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { Agent, request } from 'undici';
 import { startApp, type RunningApp } from './support/app';
-import { basic } from './support/credentials';
+import { ALICE } from './support/credentials';
 import { USERS } from './support/env';
 import { curlExitWhenKilled, killQuery, queryState, trinoRows } from './support/trino';
 import { EXPECTED_CSV, TYPES_SQL } from './support/types-query';
@@ -17,7 +17,6 @@ import { EXPECTED_CSV, TYPES_SQL } from './support/types-query';
  * Issue #28: downloads compressed when Accept-Encoding asks. Bodies are read raw (undici's
  * `request` neither asks for nor undoes a coding), so each test sees the bytes on the wire.
  */
-const ALICE = basic('alice', USERS.alice);
 const ORDERS = 'SELECT * FROM tpch.sf1.orders ORDER BY orderkey';
 const LONG = 'SELECT * FROM tpch.sf1.lineitem';
 

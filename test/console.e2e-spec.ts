@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from './support/app';
 import { launchChromium, openBrowserSession, type BrowserSession } from './support/browser';
-import { basic } from './support/credentials';
+import { ALICE } from './support/credentials';
 import { USERS } from './support/env';
 import { post } from './support/http';
 import { settledState } from './support/trino';
@@ -166,7 +166,7 @@ describe('the console when the service says no', () => {
     const open = await post(
       `${svc.url}/query`,
       { sql: 'SELECT * FROM tpch.sf1.lineitem' },
-      basic('alice', USERS.alice),
+      ALICE,
       holder.signal,
     );
     expect(open.status).toBe(200);

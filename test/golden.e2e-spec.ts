@@ -6,9 +6,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startApp, type RunningApp } from './support/app';
-import { basic } from './support/credentials';
-import { USERS } from './support/env';
+import { appForSuite } from './support/app';
+import { ALICE } from './support/credentials';
 import { post } from './support/http';
 import { TYPES_SQL } from './support/types-query';
 
@@ -32,15 +31,11 @@ const CASES: [string, string, object][] = [
   ['json-missing-table', '/query/download/json', { sql: MISSING }],
 ];
 
-let app: RunningApp;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(() => app?.close());
+const app = appForSuite();
 
 /** The response as one text: status, the format's headers, a blank line, the body. */
 async function recorded(path: string, body: object): Promise<string> {
-  const res = await post(`${app.url}${path}`, body, basic('alice', USERS.alice));
+  const res = await post(`${app.url}${path}`, body, ALICE);
   const head = HEADERS.map((h) => `${h}: ${res.headers.get(h) ?? '-'}`).join('\n');
   const text = await res.text();
   return `${res.status}\n${head}\n\n${text}`.replace(/\d{8}_\d{6}_\d{5}_[a-z0-9]{5}/g, 'QUERY_ID');

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { startApp, type RunningApp } from './support/app';
-import { basic } from './support/credentials';
-import { USERS } from './support/env';
+import { appForSuite } from './support/app';
+import { ALICE } from './support/credentials';
 import { firstBody, rawRequest, type RawExchange } from './support/raw-http';
 import { trinoRows } from './support/trino';
 
 // Raw sockets throughout: fetch and curl would refuse or normalise these requests.
-const AUTH = `Authorization: ${basic('alice', USERS.alice).authorization}`;
-let svc: RunningApp;
-beforeAll(async () => {
-  svc = await startApp();
-});
-afterAll(() => svc.close());
+const AUTH = `Authorization: ${ALICE.authorization}`;
+const svc = appForSuite();
 
 /** A complete, valid query request; if it ever ran, Trino's query list would show `marker`. */
 function hiddenQuery(marker: string): string {

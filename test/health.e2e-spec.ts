@@ -1,14 +1,10 @@
-import { startApp, type RunningApp } from './support/app';
+import { appForSuite } from './support/app';
 import { TRINO_URL } from './support/env';
 
 const STATUS = { status: 'healthy', service: 'trino-stream' };
 
 describe('health against the real Trino', () => {
-  let svc: RunningApp;
-  beforeAll(async () => {
-    svc = await startApp();
-  });
-  afterAll(() => svc.close());
+  const svc = appForSuite();
 
   it('talks to Trino 476', async () => {
     const info = (await (await fetch(`${TRINO_URL}/v1/info`)).json()) as {
@@ -72,11 +68,7 @@ describe('health against the real Trino', () => {
 });
 
 describe('health with Trino unreachable', () => {
-  let svc: RunningApp;
-  beforeAll(async () => {
-    svc = await startApp({ TRINO_URL: 'http://127.0.0.1:1' });
-  });
-  afterAll(() => svc.close());
+  const svc = appForSuite({ TRINO_URL: 'http://127.0.0.1:1' });
 
   it('readiness is 503 with the Terminus error body', async () => {
     const res = await fetch(`${svc.url}/health/ready`);

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { basic } from './support/credentials';
-import { USERS } from './support/env';
+import { ALICE } from './support/credentials';
 import { post, readUntil } from './support/http';
 import { startNginx, type RunningNginx } from './support/nginx';
 import { once, spawnService, type ServiceProcess } from './support/service-process';
@@ -9,7 +8,6 @@ import { queryState } from './support/trino';
 // Three service processes behind the real nginx, configured by deploy/nginx/nginx.conf.
 // Identity, as curl asks: what is measured here is routing, not compression (fetch would
 // ask for gzip); compressed transfers cut midway are compression.e2e-spec.ts's.
-const ALICE = { ...basic('alice', USERS.alice), 'accept-encoding': 'identity' };
 const RUN = join(__dirname, '..', '.run', 'load-balancer');
 const ORDERS = 'SELECT * FROM tpch.sf1.orders';
 const ORDERS_ROWS = 1_500_000;

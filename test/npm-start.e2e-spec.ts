@@ -6,8 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { basic } from './support/credentials';
-import { PASSWORD_FILE, TRINO_URL, USERS } from './support/env';
+import { ALICE } from './support/credentials';
+import { PASSWORD_FILE, TRINO_URL } from './support/env';
 import { parseSse, post } from './support/http';
 import { freePort, waitUntilUp } from './support/service-process';
 
@@ -53,7 +53,7 @@ describe('npm start against an existing Trino', () => {
     const res = await post(
       `${url}/query`,
       { sql: 'SELECT current_user AS me, count(*) AS n FROM tpch.tiny.region GROUP BY 1' },
-      basic('alice', USERS.alice),
+      ALICE,
     );
     expect(res.status).toBe(200);
     const events = parseSse(await res.text());

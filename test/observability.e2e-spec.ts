@@ -1,10 +1,9 @@
-import { startApp, type RunningApp } from './support/app';
-import { accessToken, basic, bearer, idToken } from './support/credentials';
+import { appForSuite, startApp, type RunningApp } from './support/app';
+import { accessToken, ALICE, basic, bearer, idToken } from './support/credentials';
 import { TRINO_URL, USERS } from './support/env';
 import { parseSse, post } from './support/http';
 import { captureLogs, type CapturedLogs } from './support/logs';
 
-const ALICE = basic('alice', USERS.alice);
 const NATION = { sql: 'SELECT * FROM tpch.tiny.nation' };
 
 /** Reads one sample from the Prometheus text, 0 when the series does not exist yet. */
@@ -64,11 +63,8 @@ describe('metrics and structured logs', () => {
       bytes: await read('trino_stream_bytes_streamed_total'),
       ttfr: await read('trino_stream_time_to_first_row_seconds_count'),
     };
-    // Identity: fetch would ask for gzip and decode it, and the metric counts the bytes sent.
-    const res = await post(`${svc.url}/query/download/json`, NATION, {
-      ...ALICE,
-      'accept-encoding': 'identity',
-    });
+    // post() asks for identity, so the bytes the metric counts are the body's.
+    const res = await post(`${svc.url}/query/download/json`, NATION, ALICE);
     const body = await res.text();
     expect(res.status).toBe(200);
     const completed = await changed(
@@ -190,11 +186,7 @@ describe('metrics and structured logs', () => {
 });
 
 describe('progress events on /query', () => {
-  let svc: RunningApp;
-  beforeAll(async () => {
-    svc = await startApp();
-  });
-  afterAll(() => svc.close());
+  const svc = appForSuite();
 
   // Scans all of lineitem (6 M rows) to return one row: seconds of work before the first row.
   const SLOW = { sql: 'SELECT sum(quantity) AS q FROM tpch.sf1.lineitem' };

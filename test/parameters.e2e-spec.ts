@@ -4,13 +4,11 @@
  * stays a value, and what cannot be bound is a 400 naming its index.
  */
 import fc from 'fast-check';
-import { startApp, type RunningApp } from './support/app';
-import { basic } from './support/credentials';
-import { USERS } from './support/env';
+import { appForSuite } from './support/app';
+import { ALICE } from './support/credentials';
 import { parseSse, post } from './support/http';
 import { trinoRows } from './support/trino';
 
-const ALICE = basic('alice', USERS.alice);
 const HOSTILE = `it's "quoted" -- /* not a comment */ \\ back\nline \0 é 😀 ; ? '' OR 1=1`;
 const BIGINT_MAX = '9223372036854775807';
 const DECIMAL = '12345678901234567890.123456789012345678';
@@ -20,11 +18,7 @@ const EXACT = [
   { type: 'decimal(38,18)', value: DECIMAL },
 ];
 
-let app: RunningApp;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(() => app?.close());
+const app = appForSuite();
 
 function query(path: string, body: object): Promise<Response> {
   return post(`${app.url}${path}`, body, ALICE);

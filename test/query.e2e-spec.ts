@@ -1,17 +1,11 @@
-import { startApp, type RunningApp } from './support/app';
-import { accessToken, basic, bearer, idToken } from './support/credentials';
+import { appForSuite } from './support/app';
+import { accessToken, ALICE, bearer, BOB, idToken } from './support/credentials';
 import { USERS } from './support/env';
 import { parseSse, post, readUntil } from './support/http';
 import { curlExitWhenKilled, killQuery, settledState, trinoRows } from './support/trino';
 import { EXPECTED_CSV, EXPECTED_ROW_JSON, TYPES_SQL } from './support/types-query';
 
-const ALICE = basic('alice', USERS.alice);
-
-let svc: RunningApp;
-beforeAll(async () => {
-  svc = await startApp();
-});
-afterAll(() => svc.close());
+const svc = appForSuite();
 
 /** Reads a streamed body chunk by chunk, counting occurrences of `needle` without keeping it. */
 async function countInStream(res: Response, needle: string): Promise<number> {
@@ -172,7 +166,7 @@ describe('queries nobody reads are cancelled in Trino', () => {
     await readUntil(reader, '"type":"row"', 3);
     const other = await fetch(`${svc.url}/query/${queryId}`, {
       method: 'DELETE',
-      headers: basic('bob', USERS.bob),
+      headers: BOB,
     });
     expect(other.status).toBe(403);
     const unknown = await fetch(`${svc.url}/query/20200101_000000_00000_xxxxx`, {
@@ -219,11 +213,7 @@ describe('query failures', () => {
   });
 
   describe('with Trino down', () => {
-    let down: RunningApp;
-    beforeAll(async () => {
-      down = await startApp({ TRINO_URL: 'http://127.0.0.1:1' });
-    });
-    afterAll(() => down.close());
+    const down = appForSuite({ TRINO_URL: 'http://127.0.0.1:1' });
 
     it.each(['/query', '/query/download/csv', '/query/download/json'])(
       '%s answers 503 with Retry-After',

@@ -1,11 +1,9 @@
 import { startApp, type RunningApp } from './support/app';
-import { basic } from './support/credentials';
-import { TRINO_URL, USERS } from './support/env';
+import { ALICE } from './support/credentials';
+import { TRINO_URL } from './support/env';
 import { FaultProxy } from './support/fault-proxy';
 import { parseSse, post } from './support/http';
 import { settledState, trinoRows } from './support/trino';
-
-const ALICE = basic('alice', USERS.alice);
 
 describe('faults between the service and Trino (through a FAKE fault proxy)', () => {
   let proxy: FaultProxy;

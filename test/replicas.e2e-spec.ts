@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { basic } from './support/credentials';
+import { ALICE, basic, BOB } from './support/credentials';
 import { USERS } from './support/env';
 import { post, readUntil } from './support/http';
 import { spawnService, type ServiceProcess } from './support/service-process';
@@ -7,8 +7,6 @@ import { queryState, settledState } from './support/trino';
 
 // Three service processes on the one dev Trino, as an operator runs replicas: they share
 // nothing but Trino. Cancels and the per-user limit must hold across them.
-const ALICE = basic('alice', USERS.alice);
-const BOB = basic('bob', USERS.bob);
 /** The dev Trinos' resource groups admit two of erin's queries at a time (docs/replicas.md). */
 const ERIN = basic('erin', USERS.erin);
 const ERIN_LIMIT = 2;

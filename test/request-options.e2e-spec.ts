@@ -2,22 +2,16 @@
  * `timeout` and `session` against the real Trino: a run-time cap that ends a long query with
  * Trino's EXCEEDED_TIME_LIMIT, and only the session properties the operator allows.
  */
-import { startApp, type RunningApp } from './support/app';
-import { basic } from './support/credentials';
-import { USERS } from './support/env';
+import { appForSuite } from './support/app';
+import { ALICE } from './support/credentials';
 import { parseSse, post, type SseEvent } from './support/http';
 import { settledState } from './support/trino';
 
-const ALICE = basic('alice', USERS.alice);
 const ENDLESS = 'SELECT count(*) FROM tpch.sf1.lineitem a CROSS JOIN tpch.sf1.lineitem b';
 
-let app: RunningApp;
-beforeAll(async () => {
-  app = await startApp({
-    QUERY_SESSION_PROPERTIES_ALLOWED: 'join_distribution_type,query_max_stage_count',
-  });
+const app = appForSuite({
+  QUERY_SESSION_PROPERTIES_ALLOWED: 'join_distribution_type,query_max_stage_count',
 });
-afterAll(() => app?.close());
 
 async function sse(body: object): Promise<SseEvent[]> {
   const res = await post(`${app.url}/query`, body, ALICE);

@@ -3,9 +3,8 @@
  * private CA, the service's own account authenticated by password, end users impersonated and
  * checked by file-based access control. alice may read tpch.*.nation, bob tpch.*.customer.
  */
-import { startApp, type RunningApp } from './support/app';
-import { accessToken, basic, bearer } from './support/credentials';
-import { USERS } from './support/env';
+import { appForSuite, startApp, type RunningApp } from './support/app';
+import { accessToken, ALICE, basic, bearer, BOB } from './support/credentials';
 import { parseSse, post, readUntil, type SseEvent } from './support/http';
 import {
   requireSecureTrino,
@@ -16,8 +15,6 @@ import {
   UNTRUSTED_CA_FILE,
 } from './support/secure-trino';
 
-const ALICE = basic('alice', USERS.alice);
-const BOB = basic('bob', USERS.bob);
 const NATION = 'SELECT current_user AS me, name FROM tpch.tiny.nation';
 const CUSTOMER = 'SELECT current_user AS me, name FROM tpch.tiny.customer';
 const DOWNLOADS = ['/query/download/csv', '/query/download/json'];
@@ -204,12 +201,8 @@ describe("bcrypt's 72-byte limit, against the password file Trino itself reads",
   const FRANK =
     'frank-has-a-very-long-passphrase-that-runs-past-bcrypt-s-seventy-two-byte-limit-ok';
   const SAME_72 = `${FRANK.slice(0, 72)}-but-another-tail`;
-  let fileSvc: RunningApp;
 
-  beforeAll(async () => {
-    fileSvc = await startApp({ AUTH_BASIC_PASSWORD_FILE: 'trino/etc-secure/password.db' });
-  });
-  afterAll(() => fileSvc?.close());
+  const fileSvc = appForSuite({ AUTH_BASIC_PASSWORD_FILE: 'trino/etc-secure/password.db' });
 
   const meStatus = async (password: string): Promise<number> =>
     (await fetch(`${fileSvc.url}/me`, { headers: basic('frank', password) })).status;

@@ -1,14 +1,8 @@
-import { startApp, type RunningApp } from './support/app';
-import { basic } from './support/credentials';
-import { USERS } from './support/env';
+import { appForSuite } from './support/app';
+import { ALICE } from './support/credentials';
 import { post } from './support/http';
 
-const ALICE = basic('alice', USERS.alice);
-let svc: RunningApp;
-beforeAll(async () => {
-  svc = await startApp();
-});
-afterAll(() => svc.close());
+const svc = appForSuite();
 
 /** helmet's headers as configured in src/bootstrap.ts. */
 function expectSecurityHeaders(res: Response): void {

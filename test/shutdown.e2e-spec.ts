@@ -1,12 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { basic } from './support/credentials';
-import { USERS } from './support/env';
+import { ALICE } from './support/credentials';
 import { parseSse, post } from './support/http';
 import { spawnService } from './support/service-process';
 import { settledState } from './support/trino';
 
-const ALICE = basic('alice', USERS.alice);
 /** The child's output, kept for when this test fails. */
 const LOG = join(__dirname, '..', '.run', 'shutdown-test.log');
 

@@ -1,25 +1,19 @@
 import type { Socket } from 'node:net';
-import { startApp, type RunningApp } from './support/app';
-import { basic } from './support/credentials';
-import { USERS } from './support/env';
+import { appForSuite } from './support/app';
+import { ALICE } from './support/credentials';
 import { parseSse, post } from './support/http';
 import { firstBody, rawExchange } from './support/raw-http';
 import { queryState } from './support/trino';
 
-const ALICE = basic('alice', USERS.alice);
 const AUTH = `Authorization: ${ALICE.authorization}`;
 // Short limits so the test is quick; the defaults are 10 s and 30 s.
 const HEADERS_TIMEOUT_S = 1;
 const REQUEST_TIMEOUT_S = 3;
 
-let svc: RunningApp;
-beforeAll(async () => {
-  svc = await startApp({
-    HTTP_HEADERS_TIMEOUT_SECONDS: String(HEADERS_TIMEOUT_S),
-    HTTP_REQUEST_TIMEOUT_SECONDS: String(REQUEST_TIMEOUT_S),
-  });
+const svc = appForSuite({
+  HTTP_HEADERS_TIMEOUT_SECONDS: String(HEADERS_TIMEOUT_S),
+  HTTP_REQUEST_TIMEOUT_SECONDS: String(REQUEST_TIMEOUT_S),
 });
-afterAll(() => svc.close());
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { basic } from './support/credentials';
-import { USERS } from './support/env';
+import { ALICE, BOB } from './support/credentials';
 import { countRows, KINDS, median, MiB, open, type Identity } from './support/load-clients';
 import {
   heapSamples,
@@ -35,8 +34,8 @@ const FD_GROWTH = 10;
 const COMPLETE_SQL = 'SELECT * FROM tpch.tiny.customer'; // 1,500 rows
 const LONG_SQL = 'SELECT * FROM tpch.sf1.orders'; // 1.5 M rows: always left midway
 const USERS_OF_SOAK: Identity[] = [
-  { user: 'alice', headers: basic('alice', USERS.alice) },
-  { user: 'bob', headers: basic('bob', USERS.bob) },
+  { user: 'alice', headers: ALICE },
+  { user: 'bob', headers: BOB },
 ];
 
 type Behaviour = 'complete' | 'leave-midway' | 'leave-before-head';

@@ -1,6 +1,5 @@
 import { startApp, type RunningApp } from './support/app';
-import { basic } from './support/credentials';
-import { USERS } from './support/env';
+import { ALICE } from './support/credentials';
 import { parseSse, post } from './support/http';
 import { TrinoInstance } from './support/trino-instance';
 
@@ -12,7 +11,6 @@ const TRINO = new TrinoInstance(
   Number(process.env.TRINO_KILL_PORT ?? 8095),
   process.env.TRINO_KILL_RUN_DIR ?? '.run/trino-kill',
 );
-const ALICE = basic('alice', USERS.alice);
 const LONG = { sql: 'SELECT * FROM tpch.sf1.lineitem' };
 
 /** A response body read by hand, so the test decides when to read and sees how it ends. */

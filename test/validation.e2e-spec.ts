@@ -1,13 +1,7 @@
-import { startApp, type RunningApp } from './support/app';
-import { basic } from './support/credentials';
-import { USERS } from './support/env';
+import { appForSuite, startApp } from './support/app';
+import { ALICE, BOB } from './support/credentials';
 
-const ALICE = basic('alice', USERS.alice);
-let svc: RunningApp;
-beforeAll(async () => {
-  svc = await startApp({ QUERY_SQL_MAX_BYTES: '1000' });
-});
-afterAll(() => svc.close());
+const svc = appForSuite({ QUERY_SQL_MAX_BYTES: '1000' });
 
 type Case = [name: string, body: string, status: number, mentions: string, contentType?: string];
 
@@ -109,7 +103,7 @@ describe('malformed requests are 4xx with a JSON body naming the problem', () =>
       expect(second.headers.get('retry-after')).toBe('1');
       const bob = await fetch(`${limited.url}/query`, {
         method: 'POST',
-        headers: { ...basic('bob', USERS.bob), 'content-type': 'application/json' },
+        headers: { ...BOB, 'content-type': 'application/json' },
         body: JSON.stringify({ sql: 'SELECT 1' }),
       });
       expect(bob.status).toBe(200);

@@ -25,3 +25,24 @@ export async function startApp(
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, app, close: () => app.close() };
 }
+
+/**
+ * The app of one `describe` block: started in a `beforeAll` registered where this is called (so
+ * after the block's earlier hooks, whose results `overrides` may read when it is a function)
+ * and closed in an `afterAll`. The returned object is filled in when the app is up.
+ */
+export function appForSuite(
+  overrides: Record<string, string | undefined> | (() => Record<string, string | undefined>) = {},
+): RunningApp {
+  const running = {} as RunningApp;
+  beforeAll(async () => {
+    Object.assign(
+      running,
+      await startApp(typeof overrides === 'function' ? overrides() : overrides),
+    );
+  });
+  afterAll(async () => {
+    await running.close?.();
+  });
+  return running;
+}

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { IDP_ISSUER } from './env';
+import { IDP_ISSUER, USERS } from './env';
 
 const run = promisify(execFile);
 
@@ -38,3 +38,7 @@ export function basic(user: string, password: string): Record<string, string> {
 export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
+
+/** The suites' usual callers, by HTTP Basic (test/fixtures/password.db). */
+export const ALICE = basic('alice', USERS.alice);
+export const BOB = basic('bob', USERS.bob);

@@ -1,4 +1,9 @@
-/** A JSON POST with auth headers, returning the raw fetch Response (abortable by `signal`). */
+/**
+ * A JSON POST with auth headers, returning the raw fetch Response (abortable by `signal`).
+ * It asks for identity, as curl and most scripts do, unless `headers` say otherwise: fetch
+ * would ask for gzip, and a compressed download takes two of a replica's slots and decodes
+ * on the test's loop (compression.e2e-spec.ts asks for codings itself).
+ */
 export function post(
   url: string,
   body: unknown,
@@ -7,7 +12,7 @@ export function post(
 ): Promise<Response> {
   return fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', 'accept-encoding': 'identity', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
     signal,
   });
