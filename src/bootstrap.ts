@@ -7,7 +7,8 @@ import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { AllExceptionsFilter, errorBody } from './common/all-exceptions.filter';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { errorBody, sendError } from './common/error-body';
 import type { AppConfig } from './config/app-config';
 import { LifecycleService } from './health/lifecycle.service';
 import { buildOpenApi } from './openapi/openapi';
@@ -58,8 +59,9 @@ function methodNotAllowed(document: OpenAPIObject) {
     const route = routes.find((r) => r.pattern.test(req.path));
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     if (!route || method === 'OPTIONS' || route.methods.includes(method)) return next();
-    res.setHeader('Allow', route.methods.join(', '));
-    res.status(405).json(errorBody(405, `${req.method} is not allowed on ${req.path}`));
+    sendError(res, 405, errorBody(405, `${req.method} is not allowed on ${req.path}`), {
+      Allow: route.methods.join(', '),
+    });
   };
 }
 

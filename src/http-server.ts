@@ -1,6 +1,6 @@
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { errorBody } from './common/all-exceptions.filter';
+import { errorBody } from './common/error-body';
 import type { AppConfig } from './config/app-config';
 
 /**

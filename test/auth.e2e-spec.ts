@@ -692,8 +692,7 @@ describe('auth (e2e)', () => {
       expectThrottled(same, 'for this user from this address');
     });
 
-    // Last, and with its own app: Passport keeps one strategy per name per process, so the
-    // most recently started app's strategies (and their throttles) serve every app here.
+    // With its own app: each app's guard keeps its own failed-login counts.
     it('with TRUST_PROXY_HOPS=1, clients behind the proxy are told apart by X-Forwarded-For', async () => {
       const proxied = await startApp({ TRUST_PROXY_HOPS: '1' });
       try {

@@ -3,7 +3,6 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { decodeBasic } from './basic-credentials';
-import { LoginThrottle, type Refusal } from './login-throttle';
 import { PasswordFile } from './password-file';
 import { parsePasswordHash, type PasswordHash } from './password-hash';
 
@@ -12,22 +11,10 @@ const CACHE_MAX = 10_000;
 /** Compared against when the user is unknown, so unknown and known users cost the same. */
 const DUMMY = parsePasswordHash('$2b$10$ZH9PmTnxEmKoDi1A3HrwOe3hrXkn/XWYts2fnATFrkRzwPa7QHBNe');
 
-const REFUSED_BECAUSE: Record<Refusal['limit'], string> = {
-  perUserAddress: 'too many failed logins for this user from this address',
-  perUser: 'too many failed logins for this user',
-  perAddress: 'too many failed logins from this address',
-};
-
-function throttled({ limit, retryAfter }: Refusal): DomainError {
-  return new DomainError(
-    'AUTH_THROTTLED',
-    `${REFUSED_BECAUSE[limit]}; try again later`,
-    {},
-    { 'Retry-After': String(retryAfter) },
-  );
-}
-
-/** Checks Basic credentials against the password file, with a short cache and failure throttling. */
+/**
+ * Checks Basic credentials against the password file, with a short cache. Failed logins are
+ * throttled by the guard (CompositeAuthGuard), which sees every attempt and its address.
+ */
 @Injectable()
 export class BasicAuthService {
   private readonly file?: PasswordFile;
@@ -38,10 +25,8 @@ export class BasicAuthService {
    */
   private readonly verified = new Map<string, { hash: PasswordHash; expiry: number }>();
   private readonly cacheKey = randomBytes(32);
-  private readonly throttle: LoginThrottle;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.throttle = new LoginThrottle(config.auth.failedLogins);
     if (config.auth.basicPasswordFile !== undefined)
       this.file = new PasswordFile(config.auth.basicPasswordFile);
   }
@@ -50,12 +35,10 @@ export class BasicAuthService {
     return this.file !== undefined;
   }
 
-  /** Returns the verified user name, or throws a 401 (bad credentials) or 429 (throttled). */
-  async verify(encoded: string, clientAddress: string): Promise<string> {
+  /** Returns the verified user name, or throws a 401. */
+  async verify(encoded: string): Promise<string> {
     const creds = decodeBasic(encoded);
     if (!creds) throw new DomainError('UNAUTHENTICATED', 'malformed Basic credentials');
-    const refusal = this.throttle.refusal(creds.user, clientAddress);
-    if (refusal) throw throttled(refusal);
     const digest = createHmac('sha256', this.cacheKey)
       .update(creds.user)
       .update('\0')
@@ -65,10 +48,7 @@ export class BasicAuthService {
     const cached = this.verified.get(digest);
     if (hash && cached?.hash === hash && cached.expiry > Date.now()) return creds.user;
     const ok = await (hash ?? DUMMY).matches(creds.password);
-    if (!ok || !hash) {
-      this.throttle.recordFailure(creds.user, clientAddress);
-      throw new DomainError('UNAUTHENTICATED', 'invalid user name or password');
-    }
+    if (!ok || !hash) throw new DomainError('UNAUTHENTICATED', 'invalid user name or password');
     if (this.verified.size >= CACHE_MAX) this.verified.clear();
     this.verified.set(digest, { hash, expiry: Date.now() + CACHE_TTL_MS });
     return creds.user;

@@ -27,3 +27,8 @@ export function decodeBasic(encoded: string): BasicCredentials | undefined {
   if (colon <= 0) return undefined;
   return { user: text.slice(0, colon), password: text.slice(colon + 1) };
 }
+
+/** The part of a request's `Authorization: Basic` header after the scheme. */
+export function basicCredential(req: { headers: { authorization?: string } }): string {
+  return (req.headers.authorization ?? '').replace(/^Basic /i, '');
+}

@@ -1,15 +1,17 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { MetricsService } from '../observability/metrics.service';
 import { AUTH_DECISION, type AuthDecision } from './auth.decorators';
 import { BasicAuthService } from './basic-auth.service';
+import { basicCredential, decodeBasic } from './basic-credentials';
+import { challenges } from './challenges';
 import { JwtVerifiers } from './jwt-verifiers';
+import { LoginThrottle, throttledError } from './login-throttle';
 import type { AuthMethod } from './principal';
-
-const REALM = 'realm="trino-stream"';
 
 /** Which credential a request presents: `idtoken` first, then `Authorization`. */
 export function chooseMethod(req: Request): AuthMethod | 'unsupported' | undefined {
@@ -21,9 +23,21 @@ export function chooseMethod(req: Request): AuthMethod | 'unsupported' | undefin
   return 'unsupported';
 }
 
+/** Who a Basic login claims to be and where it comes from, as the failed-login throttle counts. */
+export function basicAttempt(req: Request): { user: string; address: string } | undefined {
+  const creds = decodeBasic(basicCredential(req));
+  // req.ip is the socket's address unless TRUST_PROXY_HOPS names proxies to believe.
+  const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  return creds && { user: creds.user, address };
+}
+
 /**
  * The one global guard. Routes are authenticated unless marked `@Public()`. The credential
  * chosen must be valid: a bad one is a 401 even if another, valid one is also present.
+ *
+ * Failed Basic logins are throttled here, not in the strategy: the strategies only verify, and
+ * Passport keeps one strategy per name per process, so a throttle inside one would be shared
+ * by every app in the process.
  */
 @Injectable()
 export class CompositeAuthGuard implements CanActivate {
@@ -32,13 +46,17 @@ export class CompositeAuthGuard implements CanActivate {
     idtoken: new (AuthGuard('idtoken'))(),
     bearer: new (AuthGuard('bearer'))(),
   };
+  private readonly throttle: LoginThrottle;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly basic: BasicAuthService,
     private readonly jwt: JwtVerifiers,
     private readonly metrics: MetricsService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.throttle = new LoginThrottle(config.auth.failedLogins);
+  }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const decision = this.reflector.getAllAndOverride<AuthDecision | undefined>(AUTH_DECISION, [
@@ -56,12 +74,16 @@ export class CompositeAuthGuard implements CanActivate {
       this.failed(method, 'UNSUPPORTED');
       throw this.unauthorized('unsupported or disabled authentication method', false);
     }
+    const attempt = method === 'basic' ? basicAttempt(req) : undefined;
     try {
+      const refusal = attempt && this.throttle.refusal(attempt.user, attempt.address);
+      if (refusal) throw throttledError(refusal);
       return (await this.guards[method].canActivate(ctx)) as boolean;
     } catch (e) {
       const known = e instanceof DomainError && e.code !== 'UNAUTHENTICATED';
       this.failed(method, known ? e.code : 'INVALID');
       if (known) throw e;
+      if (attempt) this.throttle.recordFailure(attempt.user, attempt.address);
       const message = e instanceof DomainError ? e.message : 'invalid credentials';
       throw this.unauthorized(message, method === 'bearer');
     }
@@ -75,13 +97,13 @@ export class CompositeAuthGuard implements CanActivate {
     return method === 'basic' ? this.basic.enabled : this.jwt.has(method);
   }
 
-  /** A 401 challenging with every enabled scheme, so a client can tell what it may use. */
   private unauthorized(message: string, bearerRejected: boolean): DomainError {
-    const challenges: string[] = [];
-    if (this.basic.enabled) challenges.push(`Basic ${REALM}, charset="UTF-8"`);
-    if (this.jwt.has('bearer'))
-      challenges.push(`Bearer ${REALM}${bearerRejected ? ', error="invalid_token"' : ''}`);
-    if (this.jwt.has('idtoken')) challenges.push(`IdToken ${REALM}, header="idtoken"`);
-    return new DomainError('UNAUTHENTICATED', message, {}, { 'WWW-Authenticate': challenges });
+    const enabled = {
+      basic: this.basic.enabled,
+      bearer: this.jwt.has('bearer'),
+      idtoken: this.jwt.has('idtoken'),
+    };
+    const headers = { 'WWW-Authenticate': challenges(enabled, bearerRejected) };
+    return new DomainError('UNAUTHENTICATED', message, {}, headers);
   }
 }

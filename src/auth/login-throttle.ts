@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { DomainError } from '../common/domain-error';
 import { FailureThrottle } from './failure-throttle';
 
 /** Failed logins allowed per minute, by what they are counted against. */
@@ -15,6 +16,22 @@ export interface FailedLoginLimits {
 export interface Refusal {
   limit: keyof FailedLoginLimits;
   retryAfter: number;
+}
+
+const REFUSED_BECAUSE: Record<Refusal['limit'], string> = {
+  perUserAddress: 'too many failed logins for this user from this address',
+  perUser: 'too many failed logins for this user',
+  perAddress: 'too many failed logins from this address',
+};
+
+/** The 429 of a refused attempt, saying which limit it hit and when to try again. */
+export function throttledError({ limit, retryAfter }: Refusal): DomainError {
+  return new DomainError(
+    'AUTH_THROTTLED',
+    `${REFUSED_BECAUSE[limit]}; try again later`,
+    {},
+    { 'Retry-After': String(retryAfter) },
+  );
 }
 
 /**

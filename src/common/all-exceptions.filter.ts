@@ -1,15 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
-
-/** The JSON error body every endpoint uses: `{statusCode, error, message, ...}`. */
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  [extra: string]: unknown;
-}
+import { errorBody, sendError } from './error-body';
 
 interface Mapped {
   status: number;
@@ -31,14 +23,6 @@ const MIDDLEWARE_MESSAGES: Record<string, string> = {
   'encoding.unsupported': 'body has an unsupported content encoding',
   'charset.unsupported': 'body has an unsupported charset',
 };
-
-export function errorBody(
-  status: number,
-  message: string,
-  extra: Record<string, unknown> = {},
-): ErrorBody {
-  return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, ...extra };
-}
 
 function fromHttpException(e: HttpException): Mapped {
   const status = e.getStatus();
@@ -84,8 +68,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     const mapped = this.map(exception, req);
-    for (const [k, v] of Object.entries(mapped.headers)) res.setHeader(k, v);
-    res.status(mapped.status).json(mapped.body);
+    sendError(res, mapped.status, mapped.body, mapped.headers);
   }
 
   private map(exception: unknown, req: Request): Mapped {

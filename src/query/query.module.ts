@@ -1,6 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { errorBody } from '../common/all-exceptions.filter';
+import { errorBody, sendError } from '../common/error-body';
 import { RunTimeLimit } from '../trino/run-time-limit';
 import { TrinoClient } from '../trino/trino-client';
 import { TrinoQueries } from '../trino/trino-queries';
@@ -13,7 +13,7 @@ import { QueryService } from './query.service';
 /** Query bodies are JSON; anything else is a 415 that says so, before any parsing. */
 function requireJson(req: Request, res: Response, next: NextFunction): void {
   if (req.is('application/json')) return next();
-  res.status(415).json(errorBody(415, 'Content-Type must be application/json'));
+  sendError(res, 415, errorBody(415, 'Content-Type must be application/json'));
 }
 
 @Module({

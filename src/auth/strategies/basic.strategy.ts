@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
 import { BasicAuthService } from '../basic-auth.service';
+import { basicCredential } from '../basic-credentials';
 import type { Principal } from '../principal';
 import { UserMapper } from '../user-mapper';
 
@@ -17,9 +18,7 @@ export class BasicStrategy extends PassportStrategy(Strategy, 'basic') {
   }
 
   async validate(req: Request): Promise<Principal> {
-    const encoded = (req.headers.authorization ?? '').replace(/^Basic /i, '');
-    // req.ip is the socket's address unless TRUST_PROXY_HOPS names proxies to believe.
-    const user = await this.basic.verify(encoded, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const user = await this.basic.verify(basicCredential(req));
     return { user: this.mapper.map(user), authMethod: 'basic' };
   }
 }
