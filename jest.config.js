@@ -1,8 +1,9 @@
-// Unit specs live beside the code. The Swagger plugin runs here too, so DTO metadata in
-// tests matches the built app.
+// Unit specs live beside the code; specs of repository files (manifests, Compose, links in the
+// docs) live in test/repo/. The Swagger plugin runs here too, so DTO metadata in tests matches
+// the built app.
 module.exports = {
   rootDir: '.',
-  testRegex: 'src/.*\\.spec\\.ts$',
+  testRegex: '(src|test/repo)/.*\\.spec\\.ts$',
   moduleFileExtensions: ['js', 'json', 'ts'],
   transform: {
     '^.+\\.ts$': [

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
-import { LifecycleModule } from './health/lifecycle.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { AuthModule } from './auth/auth.module';
 import { QueryModule } from './query/query.module';
 import { ObservabilityModule } from './observability/observability.module';

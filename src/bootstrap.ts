@@ -10,7 +10,7 @@ import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { errorBody, sendError } from './common/error-body';
 import type { AppConfig } from './config/app-config';
-import { LifecycleService } from './health/lifecycle.service';
+import { LifecycleService } from './lifecycle/lifecycle.service';
 import { buildOpenApi } from './openapi/openapi';
 import { accessLog } from './observability/access-log';
 import { createJsonLogger, NestJsonLogger, silentLogger } from './observability/json-logger';
@@ -26,7 +26,7 @@ function validationMessage(errors: ValidationError[], prefix = ''): string[] {
   });
 }
 
-export const validationPipe = new ValidationPipe({
+const validationPipe = new ValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   forbidUnknownValues: true,

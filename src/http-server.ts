@@ -9,7 +9,7 @@ import type { AppConfig } from './config/app-config';
  * Each check walks the connections still receiving a request, in native code, so once a
  * second costs next to nothing and keeps the limits accurate to a second.
  */
-export const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
 
 /** What Node's parser and timers report, as the status a client should see. */
 const CLIENT_ERRORS: Record<string, [number, string]> = {

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
-import { LifecycleService } from './health/lifecycle.service';
+import { LifecycleService } from './lifecycle/lifecycle.service';
 
 function configOrExit(): AppConfig {
   try {

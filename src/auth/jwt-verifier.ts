@@ -5,7 +5,7 @@ import type { JwtConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 
 /** Asymmetric algorithms only: `none` and HS* would let a public key or nothing sign a token. */
-export const ALLOWED_ALGORITHMS = [
+const ALLOWED_ALGORITHMS = [
   'RS256',
   'RS384',
   'RS512',

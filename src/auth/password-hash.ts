@@ -16,7 +16,7 @@ export interface PasswordHash {
 }
 
 /** bcrypt reads this many bytes of a password and silently ignores the rest. */
-export const BCRYPT_MAX_PASSWORD_BYTES = 72;
+const BCRYPT_MAX_PASSWORD_BYTES = 72;
 
 class BcryptHash implements PasswordHash {
   constructor(private readonly hash: string) {}

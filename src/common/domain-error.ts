@@ -18,7 +18,7 @@ export type ErrorCode =
   | 'AUTH_THROTTLED'
   | 'AUTH_UNAVAILABLE';
 
-export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+const STATUS_BY_CODE: Record<ErrorCode, number> = {
   TRINO_UNAVAILABLE: 503,
   // A misconfigured service, not a passing outage: 502 without Retry-After (docs/secure-trino.md).
   TRINO_AUTH_FAILED: 502,

@@ -8,7 +8,7 @@ import { errorBody, sendError } from '../common/error-body';
  * The built console (`npm run build:console` writes console/dist), found from the package
  * root so the same code serves it from `src/` under Jest and from `dist/src/` when built.
  */
-export function consoleDir(from = __dirname): string {
+function consoleDir(from = __dirname): string {
   let dir = from;
   while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir)
     dir = path.dirname(dir);

@@ -13,8 +13,8 @@ import {
   HealthIndicatorService,
 } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
-import { TrinoHealthIndicator } from '../trino/trino.health';
-import { LifecycleService } from './lifecycle.service';
+import { TrinoHealthIndicator } from './trino.health';
+import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { HealthCheckResultDto, HealthIndicatorStateDto } from './health-check-result.dto';
 import { StatusDto } from './status.dto';
 

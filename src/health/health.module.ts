@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TrinoModule } from '../trino/trino.module';
-import { TrinoHealthIndicator } from '../trino/trino.health';
+import { TrinoHealthIndicator } from './trino.health';
 import { HealthController, ShutdownIndicator } from './health.controller';
 
 @Module({

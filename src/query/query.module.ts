@@ -1,9 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { errorBody, sendError } from '../common/error-body';
-import { RunTimeLimit } from '../trino/run-time-limit';
-import { TrinoClient } from '../trino/trino-client';
-import { TrinoQueries } from '../trino/trino-queries';
 import { TrinoModule } from '../trino/trino.module';
 import { QueryCancel } from './query-cancel.service';
 import { QueryController } from './query.controller';
@@ -19,7 +16,7 @@ function requireJson(req: Request, res: Response, next: NextFunction): void {
 @Module({
   imports: [TrinoModule],
   controllers: [QueryController],
-  providers: [TrinoClient, TrinoQueries, RunTimeLimit, QueryRegistry, QueryService, QueryCancel],
+  providers: [QueryRegistry, QueryService, QueryCancel],
 })
 export class QueryModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
-import { LifecycleService } from '../health/lifecycle.service';
+import { LifecycleService } from '../lifecycle/lifecycle.service';
 import type { Principal } from '../auth/principal';
 import { LOG } from '../observability/log.token';
 import { MetricsService, type Endpoint } from '../observability/metrics.service';

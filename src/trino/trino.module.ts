@@ -1,12 +1,24 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Agent } from 'undici';
 import { APP_CONFIG } from '../config/app-config';
+import { RunTimeLimit } from './run-time-limit';
+import { TrinoClient } from './trino-client';
+import { TrinoQueries } from './trino-queries';
 import { createTrinoAgent } from './trino-http';
 import { TRINO_AGENT } from './trino.tokens';
 
+/**
+ * Everything that talks to Trino: one connection pool (closed at shutdown), the statement
+ * client, the service's own queries about queries, and the cluster's run-time limit.
+ */
 @Module({
-  providers: [{ provide: TRINO_AGENT, useFactory: createTrinoAgent, inject: [APP_CONFIG] }],
-  exports: [TRINO_AGENT],
+  providers: [
+    { provide: TRINO_AGENT, useFactory: createTrinoAgent, inject: [APP_CONFIG] },
+    TrinoClient,
+    TrinoQueries,
+    RunTimeLimit,
+  ],
+  exports: [TRINO_AGENT, TrinoClient, TrinoQueries, RunTimeLimit],
 })
 export class TrinoModule implements OnApplicationShutdown {
   constructor(@Inject(TRINO_AGENT) private readonly agent: Agent) {}

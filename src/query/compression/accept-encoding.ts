@@ -6,7 +6,7 @@ export type ContentCoding = 'br' | 'zstd' | 'gzip';
  * gave smaller bodies than gzip at its fastest level for half the CPU (docs/compression.md);
  * zstd, where Node has it, before gzip.
  */
-export const SERVER_PREFERENCE: readonly ContentCoding[] = ['br', 'zstd', 'gzip'];
+const SERVER_PREFERENCE: readonly ContentCoding[] = ['br', 'zstd', 'gzip'];
 
 /** One entry of Accept-Encoding: `gzip;q=0.5`. */
 interface Weighted {

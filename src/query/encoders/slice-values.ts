@@ -39,7 +39,7 @@ function slowNumber(w: ByteWriter, b: Buffer, s: number, e: number): void {
 }
 
 /** Value `k` (of column `c`) as JSON text, exactly as the value encoders write it. */
-export function writeJson(
+function writeJson(
   w: ByteWriter,
   cols: ResultColumns,
   c: number,

@@ -151,7 +151,7 @@ function int64(type: DataType, read: (v: unknown) => bigint, integer = false): A
 const asBigInt = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(text(v)));
 
 /** Utf8 holding Trino's text: for types Arrow has no exact match for. */
-export const TEXT: ArrowColumn = {
+const TEXT: ArrowColumn = {
   type: new Utf8(),
   builder: () => new VarBuilder(new Utf8(), utf8, true),
 };

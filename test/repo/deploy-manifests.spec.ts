@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { loadConfig } from '../config/app-config';
-import { EnvDto } from '../config/env.dto';
-import { openApiText } from '../openapi/offline';
+import { loadConfig } from '../../src/config/app-config';
+import { EnvDto } from '../../src/config/env.dto';
+import { openApiText } from '../../src/openapi/offline';
 
 /**
  * The Kubernetes manifests in deploy/ checked against the service itself: probe paths must be

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { request, type Agent } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { serviceAuthHeader } from './trino-http';
-import { TRINO_AGENT } from './trino.tokens';
+import { serviceAuthHeader } from '../trino/trino-http';
+import { TRINO_AGENT } from '../trino/trino.tokens';
 
 const TIMEOUT_MS = 2000;
 

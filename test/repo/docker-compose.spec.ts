@@ -2,8 +2,8 @@ import Ajv2019 from 'ajv/dist/2019';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadConfig } from './app-config';
-import { EnvDto } from './env.dto';
+import { loadConfig } from '../../src/config/app-config';
+import { EnvDto } from '../../src/config/env.dto';
 
 /**
  * docker-compose.yml cannot be run here (no Docker engine), so it is checked as far as a file
