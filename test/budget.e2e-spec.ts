@@ -3,6 +3,7 @@ import { appForSuite, type RunningApp } from './support/app';
 import { ALICE, BOB } from './support/credentials';
 import { post } from './support/http';
 import { settledState, trinoRows } from './support/trino';
+import { waitFor } from './support/wait';
 
 const CAP = 3;
 const PATHS = ['/query', '/query/download/csv', '/query/download/json'];
@@ -17,13 +18,12 @@ async function seenByTrino(marker: string): Promise<number> {
 
 /** Waits until the streams of an earlier test have ended and given their slots back. */
 async function noStreamsInFlight(svc: RunningApp): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  const none = await waitFor(async () => {
     const metrics = await (await fetch(`${svc.url}/metrics`)).text();
     const open = [...metrics.matchAll(/^trino_stream_streams_in_flight\{[^}]*\} (\d+)$/gm)];
-    if (open.every((m) => m[1] === '0')) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('streams of an earlier test still in flight');
+    return open.every((m) => m[1] === '0');
+  });
+  if (!none) throw new Error('streams of an earlier test still in flight');
 }
 
 /**
@@ -76,11 +76,18 @@ describe('the memory budget: QUERY_MAX_CONCURRENT', () => {
     }
     // One stream ends (its reader left): its query ends in Trino and its slot comes back.
     expect((await settledState(open[0].headers.get('x-query-id')!, 10_000)).state).toBe('FAILED');
-    let again: Response | undefined;
-    for (let i = 0; i < 50 && again?.status !== 200; i++) {
-      if (again) await new Promise((r) => setTimeout(r, 100));
-      again = await post(`${svc.url}/query/download/csv`, { sql: `SELECT '${marker}'` }, ALICE);
-    }
+    const again = await waitFor(
+      async () => {
+        const res = await post(
+          `${svc.url}/query/download/csv`,
+          { sql: `SELECT '${marker}'` },
+          ALICE,
+        );
+        if (res.status === 200) return res;
+        await res.arrayBuffer();
+      },
+      { timeoutMs: 5000 },
+    );
     expect(again?.status).toBe(200);
     expect(await again!.text()).toBe(`_col0\r\n${marker}\r\n`);
     readers.forEach((r) => r.abort());

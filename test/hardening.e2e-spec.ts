@@ -3,6 +3,7 @@ import { appForSuite } from './support/app';
 import { ALICE } from './support/credentials';
 import { firstBody, rawRequest, type RawExchange } from './support/raw-http';
 import { trinoRows } from './support/trino';
+import { sleep } from './support/wait';
 
 // Raw sockets throughout: fetch and curl would refuse or normalise these requests.
 const AUTH = `Authorization: ${ALICE.authorization}`;
@@ -122,7 +123,7 @@ describe('smuggling-shaped requests', () => {
   it('none of the hidden queries reached Trino, though the same bytes sent alone do', async () => {
     expect(n).toBe(SMUGGLING.length + 1);
     // Give a wrongly parsed second request time to arrive in Trino's query list.
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     expect(await queriesWith(`smuggled${run}`)).toBe(0);
     const control = `control${run}`;
     const res = await rawRequest(svc.url, hiddenQuery(control));

@@ -4,6 +4,7 @@ import { post, readUntil } from './support/http';
 import { startNginx, type RunningNginx } from './support/nginx';
 import { once, spawnService, type ServiceProcess } from './support/service-process';
 import { queryState } from './support/trino';
+import { waitFor } from './support/wait';
 
 // Three service processes behind the real nginx, configured by deploy/nginx/nginx.conf.
 // Identity, as curl asks: what is measured here is routing, not compression (fetch would
@@ -40,13 +41,15 @@ const address = (r: ServiceProcess): string => r.url.replace('http://', '');
 
 /** Waits until nginx routes a request to `replica` (health checks are cheap and idempotent). */
 async function untilServedBy(replica: ServiceProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const res = await fetch(`${nginx.url}/health`, { dispatcher: once } as RequestInit);
-    await res.arrayBuffer();
-    if (res.headers.get('x-upstream') === address(replica)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nginx never routed to ${replica.url}`);
+  const served = await waitFor(
+    async () => {
+      const res = await fetch(`${nginx.url}/health`, { dispatcher: once } as RequestInit);
+      await res.arrayBuffer();
+      return res.headers.get('x-upstream') === address(replica);
+    },
+    { everyMs: 50 },
+  );
+  if (!served) throw new Error(`nginx never routed to ${replica.url}`);
 }
 
 /** Reads a body to its end; resolves to the line ends in it, rejects when the transfer failed. */

@@ -3,6 +3,7 @@ import { accessToken, ALICE, basic, bearer, idToken } from './support/credential
 import { TRINO_URL, USERS } from './support/env';
 import { parseSse, post } from './support/http';
 import { captureLogs, type CapturedLogs } from './support/logs';
+import { waitFor } from './support/wait';
 
 const NATION = { sql: 'SELECT * FROM tpch.tiny.nation' };
 
@@ -21,12 +22,14 @@ async function sample(url: string, name: string, labels: Record<string, string>)
 
 /** Polls until `read` returns something other than `before` (the end of a stream is async). */
 async function changed(read: () => Promise<number>, before: number): Promise<number> {
-  for (let i = 0; i < 100; i++) {
-    const now = await read();
-    if (now !== before) return now;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return read();
+  return (
+    (
+      await waitFor(async () => {
+        const now = await read();
+        return now !== before && { now };
+      })
+    )?.now ?? read()
+  );
 }
 
 describe('metrics and structured logs', () => {
@@ -136,8 +139,7 @@ describe('metrics and structured logs', () => {
     );
     const find = (): Record<string, unknown>[] =>
       logs.records().filter((r) => r.msg === 'query ended' && r.queryId === queryId);
-    for (let i = 0; i < 50 && find().length === 0; i++)
-      await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => find().length > 0, { timeoutMs: 5000 });
     expect(find()).toEqual([
       expect.objectContaining({
         level: 'info',

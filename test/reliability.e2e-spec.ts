@@ -4,6 +4,7 @@ import { TRINO_URL } from './support/env';
 import { FaultProxy } from './support/fault-proxy';
 import { parseSse, post } from './support/http';
 import { settledState, trinoRows } from './support/trino';
+import { sleep, waitFor } from './support/wait';
 
 describe('faults between the service and Trino (through a FAKE fault proxy)', () => {
   let proxy: FaultProxy;
@@ -57,12 +58,16 @@ describe('faults between the service and Trino (through a FAKE fault proxy)', ()
     // long the filling takes depends on the machine's load, so wait until the count holds
     // still for a moment (an unbounded poller never would, and fails below).
     let seen = -1;
-    for (let i = 0; i < 30 && proxy.statementRequests !== seen; i++) {
-      seen = proxy.statementRequests;
-      await new Promise((r) => setTimeout(r, 1500));
-    }
+    await waitFor(
+      () => {
+        const still = proxy.statementRequests === seen;
+        seen = proxy.statementRequests;
+        return still;
+      },
+      { timeoutMs: 45_000, everyMs: 1500 },
+    );
     const before = proxy.statementRequests;
-    await new Promise((r) => setTimeout(r, 3000));
+    await sleep(3000); // the window in which no page may be requested
     expect(proxy.statementRequests - before).toBe(0);
     const state = await settledState(queryId, 100);
     expect(state.state).toBe('RUNNING');
@@ -85,7 +90,16 @@ describe('faults between the service and Trino (through a FAKE fault proxy)', ()
         body: JSON.stringify({ sql: `SELECT * FROM tpch.sf1.lineitem -- ${marker}` }),
         signal: controller.signal,
       });
-      await new Promise((r) => setTimeout(r, 500));
+      // Leave once the service has submitted the query and waits for its stalled answer.
+      await waitFor(
+        async () =>
+          (
+            await trinoRows(
+              `SELECT query_id FROM system.runtime.queries WHERE query LIKE '%${marker}' AND query LIKE 'SELECT *%'`,
+            )
+          ).length > 0,
+        { everyMs: 50 },
+      );
       controller.abort();
       await expect(pending).rejects.toThrow();
       const rows = await trinoRows(
@@ -113,9 +127,16 @@ describe('faults between the service and Trino (through a FAKE fault proxy)', ()
         headers: { 'content-type': 'application/json', ...ALICE },
         body: JSON.stringify({ sql: 'SELECT orderkey, comment FROM tpch.sf1.orders' }),
       });
-      await new Promise((r) => setTimeout(r, 3000)); // buffers fill, the service stops pulling
+      // The buffers fill and the service stops pulling: its first heartbeat repeats a page.
+      await waitFor(
+        () => {
+          const gets = proxy.statementGets;
+          return gets.length >= 2 && gets.at(-1) === gets.at(-2);
+        },
+        { timeoutMs: 30_000 },
+      );
       const from = proxy.statementGets.length;
-      await new Promise((r) => setTimeout(r, 4000));
+      await sleep(4000); // the window in which only heartbeats may arrive
       const during = proxy.statementGets.slice(from);
       // Heartbeats while nobody reads: requests keep coming, all for one page (no advance).
       expect(during.length).toBeGreaterThanOrEqual(2);

@@ -4,6 +4,7 @@ import { ALICE } from './support/credentials';
 import { parseSse, post } from './support/http';
 import { spawnService } from './support/service-process';
 import { settledState } from './support/trino';
+import { waitFor } from './support/wait';
 
 /** The child's output, kept for when this test fails. */
 const LOG = join(__dirname, '..', '.run', 'shutdown-test.log');
@@ -66,11 +67,14 @@ describe('SIGTERM with streams open (the built service as a real process)', () =
     const signalledAt = Date.now();
     child.kill('SIGTERM');
     // "At once": the first probe after the signal is handled must already fail.
-    let ready = 200;
-    for (let i = 0; i < 30 && ready === 200; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      ready = (await fetch(`${url}/health/ready`)).status;
-    }
+    const ready =
+      (await waitFor(
+        async () => {
+          const status = (await fetch(`${url}/health/ready`)).status;
+          return status !== 200 && status;
+        },
+        { timeoutMs: 3000 },
+      )) ?? 200;
     // A query that still arrives (a proxy that has not noticed yet) is served, on a connection
     // that closes after it: refusing it would fail it, as a proxy cannot resend a POST.
     const [health, late] = await Promise.all([
@@ -87,14 +91,15 @@ describe('SIGTERM with streams open (the built service as a real process)', () =
     }).toEqual({ ready: 503, health: 200, query: 200, connection: 'close', last: 'complete 1' });
     // Then the listener closes while the long streams still drain: a proxy's next connection
     // is refused, and it tries another replica.
-    let closed = false;
-    for (let i = 0; i < 60 && !closed; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      closed = await fetch(`${url}/health`).then(
-        () => false,
-        () => true,
-      );
-    }
+    const closed =
+      (await waitFor(
+        () =>
+          fetch(`${url}/health`).then(
+            () => false,
+            () => true,
+          ),
+        { timeoutMs: 6000 },
+      )) ?? false;
     expect(closed).toBe(true);
     expect(child.exitCode).toBeNull();
 

@@ -4,6 +4,7 @@ import { ALICE } from './support/credentials';
 import { parseSse, post } from './support/http';
 import { firstBody, rawExchange } from './support/raw-http';
 import { queryState } from './support/trino';
+import { sleep } from './support/wait';
 
 const AUTH = `Authorization: ${ALICE.authorization}`;
 // Short limits so the test is quick; the defaults are 10 s and 30 s.
@@ -14,8 +15,6 @@ const svc = appForSuite({
   HTTP_HEADERS_TIMEOUT_SECONDS: String(HEADERS_TIMEOUT_S),
   HTTP_REQUEST_TIMEOUT_SECONDS: String(REQUEST_TIMEOUT_S),
 });
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Writes `bytes` one at a time, 100 ms apart, until done or the socket closes; counts what went out. */
 function trickle(socket: Socket, bytes: string, sent: { count: number }): void {

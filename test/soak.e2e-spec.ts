@@ -11,6 +11,7 @@ import {
 } from './support/sampler';
 import { spawnService, type ServiceProcess } from './support/service-process';
 import { trinoRows } from './support/trino';
+import { sleep, waitFor } from './support/wait';
 
 /**
  * Issue #7, 3: a soak of complete reads mixed with clients that leave mid-stream or before
@@ -49,8 +50,6 @@ interface Tally {
   ids: Set<string>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Lets go of a response body without reading it. */
 async function drop(res: Response): Promise<void> {
   const body = res.body as ReadableStream<Uint8Array> | null;
@@ -70,7 +69,7 @@ async function iterate(
   const controller = new AbortController();
   if (behaviour === 'leave-before-head') {
     const pending = open(url, kind, LONG_SQL, who, controller.signal);
-    await sleep(20 + (i % 7) * 15);
+    await sleep(20 + (i % 7) * 15); // a client's think time before it leaves, not a wait
     controller.abort();
     const res = await pending.catch(() => undefined);
     if (res) {
@@ -110,12 +109,8 @@ async function nonTerminalQueries(): Promise<number> {
 
 /** Waits up to 10 s for the soak's queries to leave QUEUED/RUNNING; returns how many did not. */
 async function settledInTrino(): Promise<number> {
-  let left = await nonTerminalQueries();
-  for (let i = 0; i < 20 && left > 0; i++) {
-    await sleep(500);
-    left = await nonTerminalQueries();
-  }
-  return left;
+  const none = await waitFor(async () => (await nonTerminalQueries()) === 0, { everyMs: 500 });
+  return none ? 0 : nonTerminalQueries();
 }
 
 /** The window after warm-up (the first 10 %, at least 10 s), split into quarters. */

@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, once } from './service-process';
+import { sleep, waitFor } from './wait';
 
 const ROOT = join(__dirname, '..', '..');
 /** The configuration operators copy; the suite runs this very file. */
@@ -76,15 +77,13 @@ export async function startNginx(upstreams: string[], dir: string): Promise<Runn
     { stdio: 'ignore' },
   );
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  await waitFor(() => {
     if (child.exitCode !== null) throw new Error(`nginx exited: see ${dir}/error.log`);
-    try {
-      await fetch(`${url}/health`);
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+    return fetch(`${url}/health`).then(
+      () => true,
+      () => false, // not listening yet
+    );
+  });
   let generation = 0;
   return {
     url,
@@ -98,7 +97,7 @@ export async function startNginx(upstreams: string[], dir: string): Promise<Runn
         const res = await fetch(`${url}/health`, { dispatcher: once } as RequestInit);
         await res.arrayBuffer();
         seen = res.headers.get('x-conf') === String(generation) ? seen + 1 : 0;
-        if (seen === 0) await new Promise((r) => setTimeout(r, 20));
+        if (seen === 0) await sleep(20);
       }
     },
     stop: async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
+import { waitFor } from './wait';
 
 /**
  * The production-shaped Trino of scripts/trino-secure/start.sh: HTTPS with a CA made at
@@ -90,13 +91,15 @@ export async function secureTrinoRows(sql: string): Promise<unknown[][]> {
 /** Polls the secure Trino until the query has left the running states; returns its state and error. */
 export async function secureSettledState(queryId: string): Promise<string> {
   const sql = `SELECT state, error_code FROM system.runtime.queries WHERE query_id = '${queryId.replace(/'/g, '')}'`;
-  const deadline = Date.now() + 5000;
-  for (;;) {
+  const read = async (): Promise<string> => {
     const [row] = await secureTrinoRows(sql);
-    const state = row === undefined ? 'UNKNOWN' : `${String(row[0])}/${String(row[1])}`;
-    if (/^(FINISHED|FAILED)\//.test(state) || Date.now() > deadline) return state;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return row === undefined ? 'UNKNOWN' : `${String(row[0])}/${String(row[1])}`;
+  };
+  const settled = await waitFor(async () => {
+    const state = await read();
+    return /^(FINISHED|FAILED)\//.test(state) && state;
+  });
+  return settled ?? read();
 }
 
 /**

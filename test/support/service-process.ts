@@ -4,6 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Agent } from 'undici';
 import { BASE_ENV } from './env';
+import { waitFor } from './wait';
 
 /** The built service (`nest build`), run as its own process so /proc can be read for it. */
 export const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
@@ -24,16 +25,17 @@ export function freePort(): Promise<number> {
 export const once = new Agent({ pipelining: 0 });
 
 export async function waitUntilUp(url: string, child?: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child && child.exitCode !== null) throw new Error(`service exited (${child.exitCode})`);
-    try {
-      if ((await fetch(`${url}/health`, { dispatcher: once } as RequestInit)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('service did not start');
+  const up = await waitFor(
+    async () => {
+      if (child && child.exitCode !== null) throw new Error(`service exited (${child.exitCode})`);
+      return fetch(`${url}/health`, { dispatcher: once } as RequestInit).then(
+        (res) => res.ok,
+        () => false, // not listening yet
+      );
+    },
+    { timeoutMs: 30_000 },
+  );
+  if (!up) throw new Error('service did not start');
 }
 
 export interface ServiceProcess {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { TRINO_URL } from './env';
+import { waitFor } from './wait';
 
 interface Page {
   nextUri?: string;
@@ -45,37 +46,34 @@ export async function settledState(
   queryId: string,
   timeoutMs = 5000,
 ): Promise<{ state: string; errorCode: string | null }> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await queryState(queryId);
-    if (
-      ![
-        'QUEUED',
-        'PLANNING',
-        'STARTING',
-        'RUNNING',
-        'FINISHING',
-        'DISPATCHING',
-        'WAITING_FOR_RESOURCES',
-      ].includes(s.state)
-    )
-      return s;
-    if (Date.now() > deadline) return s;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const settled = await waitFor(
+    async () => {
+      const s = await queryState(queryId);
+      return !RUNNING_STATES.includes(s.state) && s;
+    },
+    { timeoutMs },
+  );
+  return settled ?? queryState(queryId);
 }
+
+const RUNNING_STATES = [
+  'QUEUED',
+  'PLANNING',
+  'STARTING',
+  'RUNNING',
+  'FINISHING',
+  'DISPATCHING',
+  'WAITING_FOR_RESOURCES',
+];
 
 /** The id of a running query whose text ends with `marker`, polled for up to 10 s. */
 export async function runningQueryByMarker(marker: string): Promise<string | undefined> {
-  for (let i = 0; i < 100; i++) {
-    await new Promise((r) => setTimeout(r, 100));
+  return waitFor(async () => {
     const rows = await trinoRows(
       `SELECT query_id FROM system.runtime.queries WHERE state = 'RUNNING' AND query LIKE '%${marker}' AND query LIKE 'SELECT *%'`,
     );
-    const id = rows[0]?.[0] as string | undefined;
-    if (id) return id;
-  }
-  return undefined;
+    return rows[0]?.[0] as string | undefined;
+  });
 }
 
 /** Kills a query inside Trino, as an administrator would. */
