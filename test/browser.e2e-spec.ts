@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { RunningApp } from './support/app';
 import { openBrowserSession, type BrowserSession } from './support/browser';
+import { ALICE } from './support/credentials';
 import { USERS } from './support/env';
 
 /** Kept after every run (git-ignored); docs/swagger-ui.png is a copy of one. */
@@ -83,7 +84,7 @@ describe('Swagger UI in Chromium', () => {
     await expect(live.locator('tr.response .response-col_status').innerText()).resolves.toBe('200');
     // The curl Swagger UI shows proves the credentials were attached.
     await expect(op.locator('.curl-command').innerText()).resolves.toContain(
-      `Authorization: Basic ${Buffer.from(`alice:${USERS.alice}`).toString('base64')}`,
+      `Authorization: ${ALICE.authorization}`,
     );
     const body = JSON.parse(
       await live.locator('tr.response .highlight-code pre.microlight').innerText(),

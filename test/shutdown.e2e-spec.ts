@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ALICE } from './support/credentials';
 import { parseSse, post } from './support/http';
-import { spawnService } from './support/service-process';
+import { spawnService, type ServiceProcess } from './support/service-process';
 import { settledState } from './support/trino';
 import { waitFor } from './support/wait';
 
@@ -28,10 +28,11 @@ async function lastEvents(res: Response): Promise<ReturnType<typeof parseSse>> {
 }
 
 describe('SIGTERM with streams open (the built service as a real process)', () => {
+  let svc: ServiceProcess;
   let child: ChildProcess;
   let url: string;
   beforeAll(async () => {
-    const svc = await spawnService(
+    svc = await spawnService(
       {
         SHUTDOWN_GRACE_SECONDS: '8',
         // Long enough to see readiness fail while the listener is still open.
@@ -44,9 +45,7 @@ describe('SIGTERM with streams open (the built service as a real process)', () =
     child = svc.child;
     url = svc.url;
   });
-  afterAll(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
+  afterAll(() => svc?.stop());
 
   it('turns unready at once, still serves late queries, closes the listener, ends 20 open streams completed or visibly failed, cancels the rest in Trino and exits 0', async () => {
     // Ten streams that can finish within the grace period, ten that surely cannot (6 M rows).

@@ -39,13 +39,7 @@ function slowNumber(w: ByteWriter, b: Buffer, s: number, e: number): void {
 }
 
 /** Value `k` (of column `c`) as JSON text, exactly as the value encoders write it. */
-function writeJson(
-  w: ByteWriter,
-  cols: ResultColumns,
-  c: number,
-  rs: RowSlices,
-  k: number,
-): void {
+function writeJson(w: ByteWriter, cols: ResultColumns, c: number, rs: RowSlices, k: number): void {
   const b = rs.bytes;
   const s = rs.starts[k];
   const e = rs.ends[k];
