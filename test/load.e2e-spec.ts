@@ -71,8 +71,8 @@ describe(`${STREAMS} concurrent streams from five identities (the built service 
         LOG_LEVEL: 'warn',
       },
       LOG,
-      // The heap cap the Dockerfile and deploy/ give the service (a unit test keeps them equal).
-      ['--max-old-space-size=384', '-r', MEMORY_PROBE],
+      // The node flags the Dockerfile and deploy/ give the service (a unit test keeps them equal).
+      ['--max-old-space-size=384', '--single-threaded-gc', '-r', MEMORY_PROBE],
     );
   });
   afterAll(() => svc?.stop());
