@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { errorBody, sendError } from './common/error-body';
+import { sendError } from './common/error-body';
 import type { AppConfig } from './config/app-config';
 import { LifecycleService } from './lifecycle/lifecycle.service';
 import { buildOpenApi } from './openapi/openapi';
@@ -59,7 +59,7 @@ function methodNotAllowed(document: OpenAPIObject) {
     const route = routes.find((r) => r.pattern.test(req.path));
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     if (!route || method === 'OPTIONS' || route.methods.includes(method)) return next();
-    sendError(res, 405, errorBody(405, `${req.method} is not allowed on ${req.path}`), {
+    sendError(res, 405, `${req.method} is not allowed on ${req.path}`, {
       Allow: route.methods.join(', '),
     });
   };

@@ -18,16 +18,17 @@ export function errorBody(
 }
 
 /**
- * Writes an error response. The one writer of error JSON: the exception filter uses it, and so
- * do the few Express middlewares that answer before Nest's filters could see an exception
- * (routing by method, the console's files, the JSON body check).
+ * Writes an error response: `body` is the JSON to send, or a message for the usual error body.
+ * The one writer of error JSON: the exception filter uses it, and so do the few Express
+ * middlewares that answer before Nest's filters could see an exception (routing by method, the
+ * console's files, the JSON body check).
  */
 export function sendError(
   res: Response,
   status: number,
-  body: object,
+  body: string | object,
   headers: Record<string, string | string[]> = {},
 ): void {
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-  res.status(status).json(body);
+  res.status(status).json(typeof body === 'string' ? errorBody(status, body) : body);
 }

@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { errorBody, sendError } from '../common/error-body';
+import { sendError } from '../common/error-body';
 
 /**
  * The built console (`npm run build:console` writes console/dist), found from the package
@@ -24,7 +24,7 @@ export function serveConsole(app: NestExpressApplication, dir = consoleDir()): v
     if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path !== '/') return next();
     const index = path.join(dir, 'index.html');
     if (!existsSync(index)) {
-      return sendError(res, 404, errorBody(404, 'the console is not built: run npm run build'));
+      return sendError(res, 404, 'the console is not built: run npm run build');
     }
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);

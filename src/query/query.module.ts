@@ -1,6 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { errorBody, sendError } from '../common/error-body';
+import { sendError } from '../common/error-body';
 import { TrinoModule } from '../trino/trino.module';
 import { QueryCancel } from './query-cancel.service';
 import { QueryController } from './query.controller';
@@ -10,7 +10,7 @@ import { QueryService } from './query.service';
 /** Query bodies are JSON; anything else is a 415 that says so, before any parsing. */
 function requireJson(req: Request, res: Response, next: NextFunction): void {
   if (req.is('application/json')) return next();
-  sendError(res, 415, errorBody(415, 'Content-Type must be application/json'));
+  sendError(res, 415, 'Content-Type must be application/json');
 }
 
 @Module({
