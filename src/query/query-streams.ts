@@ -58,25 +58,24 @@ class LimitedPages {
   }
 }
 
-/** The next batch as bytes; its rows and their text die with this call, never held by a generator. */
+/** The next batch, encoded; its rows and their text die with this call, never held by a generator. */
 async function encodeNext(
   pages: LimitedPages,
   encode: (batch: Batch) => Chunk,
-): Promise<Buffer | undefined> {
+): Promise<Chunk | undefined> {
   const batch = await pages.next();
   if (!batch) return undefined;
-  const chunk = encode(batch);
-  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+  return encode(batch);
 }
 
 /**
- * Every batch, encoded. What a suspended generator keeps is only the Buffer it handed out, the
+ * Every batch, encoded. What a suspended generator keeps is only the chunk it handed out, the
  * very one the response stream holds anyway.
  */
 async function* encoded(
   pages: LimitedPages,
   encode: (batch: Batch) => Chunk,
-): AsyncGenerator<Buffer> {
+): AsyncGenerator<Chunk> {
   for (;;) {
     const chunk = await encodeNext(pages, encode);
     if (chunk === undefined) return;

@@ -6,7 +6,7 @@ import { DomainError } from '../common/domain-error';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import type { Principal } from '../auth/principal';
 import { LOG } from '../observability/log.token';
-import { MetricsService, type Endpoint } from '../observability/metrics.service';
+import { MetricsService } from '../observability/metrics.service';
 import { QueryRun } from '../observability/query-run';
 import { RunTimeLimit } from '../trino/run-time-limit';
 import { TrinoClient, TrinoQueryError, TrinoUnavailableError } from '../trino/trino-client';
@@ -91,7 +91,7 @@ export class QueryService {
     { progress = false, coding }: StreamOptions = {},
   ): Promise<StreamResponse> {
     const slots = coding ? COMPRESSED_STREAM_SLOTS : 1;
-    const q = await this.open(principal, dto, ctx, format.endpoint, slots);
+    const q = await this.open(principal, dto, ctx, format, slots);
     let cols: ResultColumns | undefined;
     try {
       if (format.headAfterColumns) cols = compileColumns(await q.statement.waitForColumns());
@@ -125,13 +125,13 @@ export class QueryService {
     principal: Principal,
     dto: QueryBaseDto,
     ctx: RequestContext,
-    endpoint: Endpoint,
+    format: ResultFormat,
     slots: number,
   ): Promise<QueryExecution> {
     const telemetry = { metrics: this.metrics, log: this.log };
-    const run = new QueryRun(telemetry, endpoint, principal, ctx.requestId);
+    const run = new QueryRun(telemetry, format.endpoint, principal, ctx.requestId);
     try {
-      return await this.submit(principal, dto, ctx, run, slots);
+      return await this.submit(principal, dto, ctx, run, slots, format.scanBytes);
     } catch (e) {
       if (ctx.clientSignal.aborted) run.end('cancelled', 'CLIENT_GONE');
       else run.end(...outcomeOf(e, ctx.clientSignal));
@@ -146,6 +146,7 @@ export class QueryService {
     ctx: RequestContext,
     run: QueryRun,
     slots: number,
+    scanBytes: number | undefined,
   ): Promise<QueryExecution> {
     if (Buffer.byteLength(dto.sql, 'utf8') > this.config.query.sqlMaxBytes) {
       throw new DomainError(
@@ -172,6 +173,7 @@ export class QueryService {
         traceToken: ctx.requestId,
         session: sessionHeader(timeout, dto.session, allowed),
         signal: q.signal,
+        scanBytes,
       });
       const unregister = this.registry.register(statement.id, principal.user, q.controller);
       q.started(statement, unregister, this.config.trino.heartbeatMs);

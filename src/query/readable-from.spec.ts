@@ -39,8 +39,8 @@ async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-/** The stream buffers up to 1 MiB (one Trino page) ahead of its reader, plus the chunk in hand. */
-const AHEAD = Math.ceil((1024 * 1024) / CHUNK.length) + 2;
+/** The stream buffers up to four chunks ahead of its reader, plus the chunk in hand. */
+const AHEAD = 4 + 2;
 
 const noClose = (): Promise<void> => Promise.resolve();
 

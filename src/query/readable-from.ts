@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 
-/** What a body is made of: small strings for framing, one Buffer per page of rows. */
+/** What a body is made of: strings of text (framing and rows), Buffers of binary (Arrow, compressed). */
 export type Chunk = string | Buffer;
 
 /**
@@ -19,9 +19,13 @@ export function readableFrom(
   /** Set once the source ended or threw: a destroy after that is not the client leaving. */
   let settled = false;
   return new Readable({
-    // About one Trino page: the next page is fetched while the socket still writes this one,
-    // and no more than that is ever held.
-    highWaterMark: 1024 * 1024,
+    // Counted in chunks: in object mode a text format's string goes to the socket as it is,
+    // where a byte-mode Readable would copy it into a Buffer (the churn ByteWriter.take
+    // avoids). Four chunks are at most about half a Trino page (Arrow's batches: a few
+    // hundred KiB), so the next page is fetched while the socket writes these, and no more
+    // than that is held.
+    objectMode: true,
+    highWaterMark: 4,
     read(): void {
       if (reading) return;
       reading = true;
@@ -34,7 +38,7 @@ export function readableFrom(
               this.push(null);
               break;
             }
-            if (!this.push(next.value, 'utf8')) break;
+            if (!this.push(next.value)) break;
           }
         } catch (e) {
           settled = true;

@@ -53,6 +53,8 @@ export interface StatementOptions {
   /** `X-Trino-Session`: the request's session properties, already encoded. */
   session?: string;
   signal: AbortSignal;
+  /** How much of a page is tokenized at a time (TrinoStatement's default suits text formats). */
+  scanBytes?: number;
 }
 
 const RETRYABLE = new Set([502, 503, 504]);

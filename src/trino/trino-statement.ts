@@ -6,10 +6,12 @@ import type { PageHead } from './page-tokenizer';
 import type { QueryStats, TrinoColumn } from './trino-types';
 
 /**
- * How much page text is tokenized (and so written out) at a time: large enough that framing
- * costs nothing per row, small enough that a page's output is a few chunks, not one big one.
+ * How much page text is tokenized (and so written out) at a time, unless the reader asks
+ * otherwise: large enough that framing costs nothing per row, small enough that a text
+ * format's output of it (JSON and SSE: about twice the page text) stays a string below V8's
+ * 128 KiB large-object size, which dies young (see ByteWriter.take).
  */
-const SCAN_BYTES = 128 * 1024;
+const SCAN_BYTES = 32 * 1024;
 
 /** A page received whole (Trino is never left waiting on a slow reader), tokenized as read. */
 interface Page {
@@ -142,7 +144,7 @@ export class TrinoStatement {
   }
 
   /**
-   * Tokenizes about SCAN_BYTES more of `page`, or, once all of it was, takes in what the
+   * Tokenizes about `scanBytes` more of `page`, or, once all of it was, takes in what the
    * page said. One scan per step: the rows a scan hands out are valid only until the next
    * (see PageTokenizer), and every reader takes them before asking for more.
    */
@@ -156,7 +158,8 @@ export class TrinoStatement {
     }
     const take: Buffer[] = [];
     let bytes = 0;
-    while (bytes < SCAN_BYTES && page.chunks.length > 0) {
+    const limit = this.options.scanBytes ?? SCAN_BYTES;
+    while (bytes < limit && page.chunks.length > 0) {
       const chunk = page.chunks.shift()!;
       take.push(chunk);
       bytes += chunk.length;

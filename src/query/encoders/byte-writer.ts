@@ -1,6 +1,17 @@
+import { isAscii } from 'node:buffer';
+
+/** What the one shared writer keeps between pages; a larger page's growth is given back. */
+const KEPT_BYTES = 256 * 1024;
+
 /**
- * An output buffer written byte by byte: page bytes are copied straight across, so a value
- * is never decoded into a JS string and encoded again. Grows by doubling.
+ * The output of one stretch of rows, written byte by byte: page bytes are copied straight
+ * across, so a value is never decoded into a JS string and encoded again. Grows by doubling.
+ *
+ * `take()` hands the bytes out as a JS string and empties the writer, so one buffer serves
+ * every page of every stream (encoding is synchronous). Why a string and not a Buffer: a
+ * Buffer is memory outside V8's heap, and every 64 MiB of it awaiting collection forces a
+ * full collection; a string of under 128 KiB lives in the young generation and dies in a
+ * cheap scavenge (bench/README.md, "Page tokenizer").
  */
 export class ByteWriter {
   buf: Buffer;
@@ -8,6 +19,13 @@ export class ByteWriter {
 
   constructor(capacity: number) {
     this.buf = Buffer.allocUnsafe(Math.max(64, capacity));
+  }
+
+  /** Starts a new stretch of output, with room for `n` bytes. */
+  reset(n: number): this {
+    this.pos = 0;
+    this.room(n);
+    return this;
   }
 
   /** Makes room for `n` more bytes. */
@@ -45,8 +63,19 @@ export class ByteWriter {
     this.pos += this.buf.write(s, this.pos, 'utf8');
   }
 
-  /** What was written; the buffer is not written to again. */
-  done(): Buffer {
-    return this.buf.subarray(0, this.pos);
+  /**
+   * What was written, as the string whose UTF-8 is exactly these bytes (they are whole rows of
+   * valid UTF-8: Trino's text, or values encoded here). ASCII, the common case, is copied
+   * without decoding.
+   */
+  take(): string {
+    const out = this.buf.subarray(0, this.pos);
+    const text = isAscii(out) ? out.toString('latin1') : out.toString('utf8');
+    this.pos = 0;
+    if (this.buf.length > KEPT_BYTES) this.buf = Buffer.allocUnsafe(KEPT_BYTES);
+    return text;
   }
 }
+
+/** The writer every text format shares: a page is encoded synchronously, then taken. */
+export const pageWriter = new ByteWriter(KEPT_BYTES);

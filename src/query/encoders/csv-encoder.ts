@@ -1,6 +1,6 @@
 import type { ResultColumns } from './columns';
 import type { RowSlices } from '../../trino/row-slices';
-import { ByteWriter } from './byte-writer';
+import { pageWriter } from './byte-writer';
 import { writeCsv } from './slice-values';
 import { csvField } from './value-encoder';
 
@@ -9,10 +9,10 @@ export const csv = {
   header: (cols: ResultColumns): string =>
     `${cols.meta.map((c) => csvField(c.name)).join(',')}\r\n`,
 
-  rows(cols: ResultColumns, rows: RowSlices): Buffer {
+  rows(cols: ResultColumns, rows: RowSlices): string {
     const width = rows.width;
     // CSV is never longer than the JSON it comes from, but for quotes and the line end.
-    const w = new ByteWriter(rows.span + rows.count * 2);
+    const w = pageWriter.reset(rows.span + rows.count * 2);
     for (let r = rows.first; r < rows.first + rows.count; r++) {
       const base = r * width;
       for (let c = 0; c < width; c++) {
@@ -22,6 +22,6 @@ export const csv = {
       w.byte(13);
       w.byte(10);
     }
-    return w.done();
+    return w.take();
   },
 };

@@ -15,12 +15,6 @@ const sig = (rawType: string, ...args: ClientTypeSignature[]): ClientTypeSignatu
 
 const MAX = 9223372036854775807n;
 
-/** The row writers produce bytes; these read them back as text. */
-const csvRows = (...a: Parameters<typeof csv.rows>): string => csv.rows(...a).toString('utf8');
-const sseRows = (...a: Parameters<typeof sse.rows>): string => sse.rows(...a).toString('utf8');
-const jsonRows = (...a: Parameters<typeof jsonDoc.rows>): string =>
-  jsonDoc.rows(...a).toString('utf8');
-
 const COLUMNS: TrinoColumn[] = [
   { name: 'id', type: 'bigint', typeSignature: sig('bigint') },
   { name: 'name', type: 'varchar', typeSignature: sig('varchar') },
@@ -83,13 +77,13 @@ describe('csv', () => {
   });
 
   it('writes rows: exact values, quoting, nested JSON text, null as an empty field', () => {
-    expect(csvRows(cols, slicesOf(COLUMNS, ROWS))).toBe(
+    expect(csv.rows(cols, slicesOf(COLUMNS, ROWS))).toBe(
       '9223372036854775807,"a,""b""",250.00,"[""x"",null]",1\r\n' + ',,,,\r\n',
     );
   });
 
   it('writes nothing for no rows', () => {
-    expect(csvRows(cols, slicesOf(COLUMNS, []))).toBe('');
+    expect(csv.rows(cols, slicesOf(COLUMNS, []))).toBe('');
   });
 
   it('keeps an empty string distinct from nothing only by position (empty field)', () => {
@@ -101,7 +95,7 @@ describe('csv', () => {
       { name: 'a', type: 'varchar', typeSignature: sig('varchar') },
       { name: 'b', type: 'varchar', typeSignature: sig('varchar') },
     ];
-    expect(csvRows(c, slicesOf(two, [['', 'x']]))).toBe(',x\r\n');
+    expect(csv.rows(c, slicesOf(two, [['', 'x']]))).toBe(',x\r\n');
   });
 });
 
@@ -130,7 +124,7 @@ describe('sse', () => {
   });
 
   it('frames each row as its own event with exact digits', () => {
-    const text = sseRows(cols, slicesOf(COLUMNS, ROWS));
+    const text = sse.rows(cols, slicesOf(COLUMNS, ROWS));
     expect(text).toBe(
       'data: {"type":"row","data":{"id":9223372036854775807,"name":"a,\\"b\\"","price":250.00,"tags":["x",null],"id_2":1}}\n\n' +
         'data: {"type":"row","data":{"id":null,"name":null,"price":null,"tags":null,"id_2":null}}\n\n',
@@ -139,12 +133,12 @@ describe('sse', () => {
   });
 
   it('keeps a string with newlines on one data line', () => {
-    const text = sseRows(cols, slicesOf(COLUMNS, [[1, 'a\nb\r\nc', '1.00', [], 2]]));
+    const text = sse.rows(cols, slicesOf(COLUMNS, [[1, 'a\nb\r\nc', '1.00', [], 2]]));
     expect(events(text)[0]).toMatchObject({ data: { name: 'a\nb\r\nc' } });
   });
 
   it('writes nothing for no rows', () => {
-    expect(sseRows(cols, slicesOf(COLUMNS, []))).toBe('');
+    expect(sse.rows(cols, slicesOf(COLUMNS, []))).toBe('');
   });
 
   it.each([
@@ -193,9 +187,9 @@ describe('jsonDoc', () => {
   it('head + rows in batches + end is valid JSON with every row', () => {
     const text =
       jsonDoc.head(cols) +
-      jsonRows(cols, slicesOf(COLUMNS, ROWS.slice(0, 1)), true) +
-      jsonRows(cols, slicesOf(COLUMNS, ROWS.slice(1)), false) +
-      jsonRows(cols, slicesOf(COLUMNS, []), false) +
+      jsonDoc.rows(cols, slicesOf(COLUMNS, ROWS.slice(0, 1)), true) +
+      jsonDoc.rows(cols, slicesOf(COLUMNS, ROWS.slice(1)), false) +
+      jsonDoc.rows(cols, slicesOf(COLUMNS, []), false) +
       jsonDoc.end(false);
     expect(text).toContain('"id":9223372036854775807,');
     expect(text).toContain('"price":250.00,');
@@ -212,7 +206,7 @@ describe('jsonDoc', () => {
 
   it('several rows in one first batch are comma-separated', () => {
     const text =
-      jsonDoc.head(cols) + jsonRows(cols, slicesOf(COLUMNS, ROWS), true) + jsonDoc.end(false);
+      jsonDoc.head(cols) + jsonDoc.rows(cols, slicesOf(COLUMNS, ROWS), true) + jsonDoc.end(false);
     expect((parseLoose(text) as { data: unknown[] }).data).toHaveLength(2);
   });
 
@@ -222,7 +216,7 @@ describe('jsonDoc', () => {
 
   it('end(true) adds "truncated":true', () => {
     const text =
-      jsonDoc.head(cols) + jsonRows(cols, slicesOf(COLUMNS, ROWS), true) + jsonDoc.end(true);
+      jsonDoc.head(cols) + jsonDoc.rows(cols, slicesOf(COLUMNS, ROWS), true) + jsonDoc.end(true);
     expect(parseLoose(text)).toMatchObject({ truncated: true });
   });
 
@@ -232,7 +226,9 @@ describe('jsonDoc', () => {
   ])('failed(msg) %s keeps the document valid and adds "error"', (_name, rows) => {
     const message = 'Query exceeded "limit"\nline 2';
     const text =
-      jsonDoc.head(cols) + jsonRows(cols, slicesOf(COLUMNS, rows), true) + jsonDoc.failed(message);
+      jsonDoc.head(cols) +
+      jsonDoc.rows(cols, slicesOf(COLUMNS, rows), true) +
+      jsonDoc.failed(message);
     const doc = parseLoose(text) as { data: unknown[]; error: string };
     expect(doc.error).toBe(message);
     expect(doc.data).toHaveLength(rows.length);
@@ -287,7 +283,7 @@ const rowObject = (columns: TrinoColumn[], values: unknown[]): string =>
     slicesOf(columns, [values]),
     Buffer.alloc(0),
     Buffer.from('}'),
-  ).toString('utf8');
+  );
 
 describe('compileColumns and objectRows', () => {
   it('compiles metadata, key fragments and per-type encoders', () => {

@@ -14,7 +14,7 @@ export const jsonDoc = {
   head: (cols: ResultColumns): string =>
     `{"metadata":${JSON.stringify({ columns: cols.meta, type: 'metadata' })},"data":[`,
 
-  rows: (cols: ResultColumns, rows: RowSlices, first: boolean): Buffer =>
+  rows: (cols: ResultColumns, rows: RowSlices, first: boolean): string =>
     objectRows(cols, rows, COMMA, CLOSE, first ? NONE : COMMA),
 
   /** `truncated` appears only when `size` cut the result, so plain documents keep their shape. */

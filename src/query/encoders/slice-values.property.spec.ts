@@ -185,7 +185,7 @@ function written(
   const bytes = Buffer.from(page, 'utf8');
   const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
   const tokenizer = new PageTokenizer();
-  const out = { csv: [] as Buffer[], json: [] as Buffer[], sse: [] as Buffer[] };
+  const out = { csv: [] as string[], json: [] as string[], sse: [] as string[] };
   const take = (b: RowSlices | undefined): void => {
     if (!b) return;
     out.csv.push(csv.rows(cols, b));
@@ -198,8 +198,7 @@ function written(
     from = cut;
   }
   take(tokenizer.end());
-  const text = (bs: Buffer[]): string => Buffer.concat(bs).toString('utf8');
-  return { csv: text(out.csv), json: text(out.json), sse: text(out.sse) };
+  return { csv: out.csv.join(''), json: out.json.join(''), sse: out.sse.join('') };
 }
 
 /** What the service wrote before the tokenizer: exact values through the value encoders. */

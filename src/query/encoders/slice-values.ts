@@ -1,6 +1,6 @@
 import { parseExact } from '../../trino/exact-json';
 import { Token, type RowSlices } from '../../trino/row-slices';
-import { ByteWriter } from './byte-writer';
+import { pageWriter, type ByteWriter } from './byte-writer';
 import type { ResultColumns } from './columns';
 import { csvField } from './value-encoder';
 
@@ -109,10 +109,10 @@ export function objectRows(
   before: Buffer,
   after: Buffer,
   firstBefore = before,
-): Buffer {
+): string {
   const width = rs.width;
   const open = cols.objectKeys;
-  const w = new ByteWriter(rs.span + rs.count * (cols.keyBytes + before.length + after.length));
+  const w = pageWriter.reset(rs.span + rs.count * (cols.keyBytes + before.length + after.length));
   for (let r = rs.first; r < rs.first + rs.count; r++) {
     w.bytes(r === rs.first ? firstBefore : before);
     const base = r * width;
@@ -122,5 +122,5 @@ export function objectRows(
     }
     w.bytes(after);
   }
-  return w.done();
+  return w.take();
 }

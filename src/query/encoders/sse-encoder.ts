@@ -11,7 +11,7 @@ export const sse = {
   metadata: (cols: ResultColumns): string =>
     `data: ${JSON.stringify({ type: 'metadata', columns: cols.meta })}\n\n`,
 
-  rows: (cols: ResultColumns, rows: RowSlices): Buffer =>
+  rows: (cols: ResultColumns, rows: RowSlices): string =>
     objectRows(cols, rows, ROW_OPEN, ROW_CLOSE),
 
   complete: (rowCount: number, truncated: boolean, queryId: string): string =>

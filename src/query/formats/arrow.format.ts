@@ -15,6 +15,9 @@ export function arrowFormat(filename?: string): ResultFormat {
     endpoint: 'arrow',
     headers: downloadHeaders('arrow', ARROW_STREAM, filename),
     headAfterColumns: true,
+    // A record batch per 128 KiB of page: the batch's framing and builders are spread over
+    // more rows than the text formats' stretch (its output is a Buffer either way).
+    scanBytes: 128 * 1024,
     head: (cols, queryId) => {
       stream = new ArrowStream(
         cols.source,

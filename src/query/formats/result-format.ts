@@ -20,6 +20,8 @@ export interface ResultFormat {
    * error; false when the head goes out at once and every failure is reported in the body.
    */
   readonly headAfterColumns: boolean;
+  /** How much of a Trino page each `rows` call gets, when not the text formats' default. */
+  readonly scanBytes?: number;
   /** Written whenever the body has been silent a while, so proxies keep the stream open. */
   readonly keepAlive?: string;
   /** What opens the body, once the columns are known. */

@@ -1,0 +1,22 @@
+import { ByteWriter } from './byte-writer';
+
+describe('ByteWriter.take', () => {
+  it('hands out ASCII and UTF-8 as the string whose UTF-8 is the written bytes', () => {
+    const w = new ByteWriter(8);
+    w.text('plain,1\r\n');
+    expect(w.take()).toBe('plain,1\r\n');
+    const bytes = Buffer.from('Zoë,日本,😀\r\n', 'utf8');
+    w.bytes(bytes);
+    const text = w.take();
+    expect(Buffer.from(text, 'utf8').equals(bytes)).toBe(true);
+  });
+
+  it('starts empty after a take, and gives back what a large page grew', () => {
+    const w = new ByteWriter(64);
+    w.bytes(Buffer.alloc(1024 * 1024, 0x61));
+    expect(w.take()).toHaveLength(1024 * 1024);
+    expect(w.buf.length).toBeLessThan(1024 * 1024);
+    w.reset(4).byte(0x62);
+    expect(w.take()).toBe('b');
+  });
+});
