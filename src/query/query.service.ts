@@ -6,7 +6,7 @@ import { DomainError } from '../common/domain-error';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import type { Principal } from '../auth/principal';
 import { LOG } from '../observability/log.token';
-import { MetricsService } from '../observability/metrics.service';
+import { MetricsService, type Endpoint } from '../observability/metrics.service';
 import { QueryRun } from '../observability/query-run';
 import { RunTimeLimit } from '../trino/run-time-limit';
 import { TrinoClient, TrinoQueryError, TrinoUnavailableError } from '../trino/trino-client';
@@ -36,6 +36,19 @@ export interface RequestContext {
  * budgeted (README, Sizing a replica; docs/compression.md).
  */
 const COMPRESSED_STREAM_SLOTS = 2;
+
+/**
+ * How much page text a compressed body takes at a time: the compressor is flushed once per
+ * stretch, and a flush ends a deflate block and is a round trip to libuv's thread pool, so
+ * compressed bodies keep the long stretches they were measured with (docs/compression.md).
+ */
+const COMPRESSED_SCAN_BYTES = 128 * 1024;
+
+/** What a query takes on admission: replica slots, and how it reads Trino's pages. */
+interface Admission {
+  slots: number;
+  scanBytes?: number;
+}
 
 /** How a body is written beyond its format. */
 export interface StreamOptions {
@@ -90,8 +103,15 @@ export class QueryService {
     ctx: RequestContext,
     { progress = false, coding }: StreamOptions = {},
   ): Promise<StreamResponse> {
-    const slots = coding ? COMPRESSED_STREAM_SLOTS : 1;
-    const q = await this.open(principal, dto, ctx, format, slots);
+    const q = await this.open(
+      principal,
+      dto,
+      ctx,
+      format.endpoint,
+      coding
+        ? { slots: COMPRESSED_STREAM_SLOTS, scanBytes: COMPRESSED_SCAN_BYTES }
+        : { slots: 1, scanBytes: format.scanBytes },
+    );
     let cols: ResultColumns | undefined;
     try {
       if (format.headAfterColumns) cols = compileColumns(await q.statement.waitForColumns());
@@ -125,13 +145,13 @@ export class QueryService {
     principal: Principal,
     dto: QueryBaseDto,
     ctx: RequestContext,
-    format: ResultFormat,
-    slots: number,
+    endpoint: Endpoint,
+    admission: Admission,
   ): Promise<QueryExecution> {
     const telemetry = { metrics: this.metrics, log: this.log };
-    const run = new QueryRun(telemetry, format.endpoint, principal, ctx.requestId);
+    const run = new QueryRun(telemetry, endpoint, principal, ctx.requestId);
     try {
-      return await this.submit(principal, dto, ctx, run, slots, format.scanBytes);
+      return await this.submit(principal, dto, ctx, run, admission);
     } catch (e) {
       if (ctx.clientSignal.aborted) run.end('cancelled', 'CLIENT_GONE');
       else run.end(...outcomeOf(e, ctx.clientSignal));
@@ -145,8 +165,7 @@ export class QueryService {
     dto: QueryBaseDto,
     ctx: RequestContext,
     run: QueryRun,
-    slots: number,
-    scanBytes: number | undefined,
+    { slots, scanBytes }: Admission,
   ): Promise<QueryExecution> {
     if (Buffer.byteLength(dto.sql, 'utf8') > this.config.query.sqlMaxBytes) {
       throw new DomainError(
