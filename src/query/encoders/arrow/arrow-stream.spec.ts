@@ -19,16 +19,19 @@ const COLUMNS: TrinoColumn[] = [
   { name: 'ts', type: 'timestamp(9)', typeSignature: sig('timestamp', 9) },
 ];
 
-/** Rows as Trino's page JSON, tokenized as the service does, then written as one batch. */
-function stream(rows: string[]): Buffer {
-  const page = `{"id":"q","columns":${JSON.stringify(COLUMNS)},"data":[${rows.join(',')}]}`;
-  const tokenizer = new PageTokenizer(undefined, new Scratch());
-  const slices = tokenizer.write([Buffer.from(page)]);
+/** Each page's rows as Trino's page JSON, tokenized as the service does, one batch a page. */
+function stream(...pages: string[][]): Buffer {
   const arrow = new ArrowStream(COLUMNS, ['big', 'dec', 's', 'arr', 'ts'], 'q1');
   const parts = [arrow.head()];
-  if (slices) parts.push(arrow.rows(slices));
-  tokenizer.end();
-  parts.push(arrow.end(rows.length, false, 'q1'));
+  for (const rows of pages) {
+    const page = `{"id":"q","columns":${JSON.stringify(COLUMNS)},"data":[${rows.join(',')}]}`;
+    const tokenizer = new PageTokenizer(undefined, new Scratch());
+    const slices = tokenizer.write([Buffer.from(page)]);
+    if (slices) parts.push(arrow.rows(slices));
+    tokenizer.end();
+  }
+  const count = pages.reduce((n, rows) => n + rows.length, 0);
+  parts.push(arrow.end(count, false, 'q1'));
   return Buffer.concat(parts);
 }
 
@@ -55,6 +58,30 @@ describe('ArrowStream', () => {
       [0xfffffb1e, 0xffffffff, 0xffffffff, 0xffffffff],
     );
     expect(table.get(1)!.toArray()).toEqual([null, null, null, null, null]);
+  });
+
+  it('reuses its buffers across batches without carrying a value over', () => {
+    const long = 'x'.repeat(3000);
+    const full = `[7,"1.25","${long}",[1,2,3],"2020-01-01 00:00:00.000000001"]`;
+    const table = tableFromIPC(
+      stream(Array<string>(100).fill(full), [
+        '[null,null,null,null,null]',
+        '[8,"2.50","y",[],null]',
+      ]),
+    );
+    expect(table.numRows).toBe(102);
+    expect(table.get(99)!.toJSON().s).toBe(long);
+    expect(table.get(100)!.toArray()).toEqual([null, null, null, null, null]);
+    const last = table.get(101)!.toJSON();
+    expect([last.big, String(last.s), [...(last.arr as Iterable<bigint>)], last.ts]).toEqual([
+      8n,
+      'y',
+      [],
+      null,
+    ]);
+    // The null's slot in the second batch is zero, not the first batch's 7.
+    const second = table.getChild('big')!.data[1] as { values: ArrayLike<bigint> };
+    expect([second.values[0], second.values[1]]).toEqual([0n, 8n]);
   });
 
   it('keeps every value of a batch large enough to grow its buffers', () => {

@@ -11,6 +11,7 @@ import { parseExact } from '../../../trino/exact-json';
 import { Token, type RowSlices } from '../../../trino/row-slices';
 import type { TrinoColumn } from '../../../trino/trino-types';
 import { arrowColumn, type ArrowColumn } from './arrow-types';
+import type { ColumnBuilder } from './builders';
 
 /**
  * Takes what apache-arrow's writer emits, synchronously, instead of queueing it for an async
@@ -60,10 +61,13 @@ export class ArrowStream {
   private readonly sink = new Collected();
   private readonly writer = new RecordBatchStreamWriter();
   private readonly columns: ArrowColumn[];
+  /** One per column for the whole stream, emptied before each batch. */
+  private readonly builders: ColumnBuilder[];
   private readonly schema: Schema;
 
   constructor(columns: TrinoColumn[], names: string[], queryId: string) {
     this.columns = columns.map((c) => arrowColumn(c.typeSignature));
+    this.builders = this.columns.map((c) => c.builder());
     this.schema = new Schema(
       this.columns.map(
         (a, i) => new Field(names[i], a.type, true, new Map([['trino.type', columns[i].type]])),
@@ -78,7 +82,8 @@ export class ArrowStream {
   }
 
   rows(rows: RowSlices): Buffer {
-    const builders = this.columns.map((c) => c.builder());
+    const builders = this.builders;
+    for (const b of builders) b.reset();
     const width = rows.width;
     for (let r = rows.first; r < rows.first + rows.count; r++)
       for (let c = 0; c < width; c++) {
