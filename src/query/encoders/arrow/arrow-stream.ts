@@ -18,15 +18,27 @@ import type { ColumnBuilder } from './builders';
  * reader: each page's bytes are handed on as soon as the page is encoded.
  */
 class Collected extends AsyncByteQueue {
-  private chunks: Buffer[] = [];
+  private chunks: Uint8Array[] = [];
+  private length = 0;
 
   override write(value: Uint8Array): void {
-    this.chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+    this.chunks.push(value);
+    this.length += value.byteLength;
   }
 
+  /**
+   * Everything written since the last take, as one Buffer. Copied here rather than with
+   * Buffer.concat, which wraps each of a batch's hundred-odd pieces in a new view first.
+   */
   take(): Buffer {
-    const out = Buffer.concat(this.chunks);
+    const out = Buffer.allocUnsafe(this.length);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.byteLength;
+    }
     this.chunks = [];
+    this.length = 0;
     return out;
   }
 }

@@ -86,6 +86,39 @@ function smallInteger(rows: RowSlices, k: number): number | undefined {
   return negative ? -n : n;
 }
 
+/** 10^0 to 10^22: the powers of ten a double holds exactly (parsed, as `**` may round). */
+const EXACT_TENS = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+/**
+ * A top-level number token with at most 15 digits and no exponent, read from its bytes as the
+ * double Number() would give: its digits and the power of ten are both exact doubles then,
+ * and IEEE division rounds their quotient correctly (Clinger's fast path). Anything else
+ * (exponents, more digits, Trino's "NaN" strings) is left to Number().
+ */
+function plainFloat(rows: RowSlices, k: number): number | undefined {
+  const kind = rows.kinds[k];
+  if (kind !== Token.Fraction && kind !== Token.Number) return undefined;
+  const b = rows.bytes;
+  const end = rows.ends[k];
+  let i = rows.starts[k];
+  const negative = b[i] === 45;
+  if (negative) i++;
+  let m = 0;
+  let digits = 0;
+  let point = -1;
+  for (; i < end; i++) {
+    const c = b[i];
+    if (c === 46) point = digits;
+    else {
+      m = m * 10 + c - 48;
+      digits++;
+    }
+  }
+  if (digits > 15) return undefined;
+  const x = point < 0 ? m : m / EXACT_TENS[digits - point];
+  return negative ? -x : x;
+}
+
 /** A top-level `"YYYY-MM-DD"` token as days since the epoch, read from its bytes. */
 function plainDate(rows: RowSlices, k: number): number | undefined {
   const b = rows.bytes;
@@ -118,6 +151,28 @@ function fixed<A extends Int8Array | Int16Array | Int32Array | Float32Array | Fl
       : undefined,
   };
   return fixedColumn(type, codec);
+}
+
+/**
+ * double and real: from the bytes when plainFloat can, else Number() of Trino's text, which
+ * also reads its "NaN", "Infinity" and "-Infinity" as the float values. (A real is rounded
+ * to a double first, then to 32 bits, by either path alike.) Its own closure, as for dates.
+ */
+function float<A extends Float32Array | Float64Array>(
+  type: DataType,
+  make: (n: number) => A,
+): ArrowColumn {
+  return fixedColumn(type, {
+    make,
+    width: 1,
+    write: (a, i, v) => (a[i] = Number(text(v))),
+    slice: (a, i, rows, k) => {
+      const x = plainFloat(rows, k);
+      if (x === undefined) return false;
+      a[i] = x;
+      return true;
+    },
+  });
 }
 
 /**
@@ -245,19 +300,10 @@ export function arrowColumn(sig: ClientTypeSignature | undefined): ArrowColumn {
       return fixed(new Int16(), (n) => new Int16Array(n), Number, true);
     case 'tinyint':
       return fixed(new Int8(), (n) => new Int8Array(n), Number, true);
-    // Number() reads Trino's "NaN", "Infinity" and "-Infinity" as the float values.
     case 'double':
-      return fixed(
-        new Float64(),
-        (n) => new Float64Array(n),
-        (v) => Number(text(v)),
-      );
+      return float(new Float64(), (n) => new Float64Array(n));
     case 'real':
-      return fixed(
-        new Float32(),
-        (n) => new Float32Array(n),
-        (v) => Number(text(v)),
-      );
+      return float(new Float32(), (n) => new Float32Array(n));
     case 'decimal':
       return decimal(longArg(sig, 0, 38), longArg(sig, 1, 0));
     case 'boolean':
