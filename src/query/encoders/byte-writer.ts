@@ -1,7 +1,11 @@
 import { isAscii } from 'node:buffer';
 
-/** What the one shared writer keeps between pages; a larger page's growth is given back. */
-const KEPT_BYTES = 256 * 1024;
+/**
+ * What the one shared writer keeps between pages; a larger page's growth is given back. Room
+ * for a compressed JSON body's output of a 128 KiB stretch (about twice that), so the buffer
+ * is not dropped and grown again for every chunk.
+ */
+const KEPT_BYTES = 512 * 1024;
 
 /**
  * The output of one stretch of rows, written byte by byte: page bytes are copied straight
