@@ -17,6 +17,7 @@ export const READERS = [
   'svc-json',
   'svc-sse',
   'svc-arrow',
+  'svc-arrow-lz4',
   'svc-csv-gzip',
   'svc-json-gzip',
   'svc-csv-br',

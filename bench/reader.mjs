@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { pipeline, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip } from 'node:zlib';
-import { RecordBatchReader } from 'apache-arrow';
+import { CompressionType, RecordBatchReader, compressionRegistry } from 'apache-arrow';
+import { decompressFrameSync } from 'lz4-napi';
 import { Agent, request } from 'undici';
 import { PatternCounter } from './lib.mjs';
 
@@ -127,9 +128,10 @@ async function trinoClientReader(sql, t0) {
  *  json: '},{' after the '"data":[' marker, plus one if a row exists
  *  arrow: the record batches' row counts, read by apache-arrow's stream reader
  * With `coding` (gzip, br) the body is asked for compressed; `bytes` are then the bytes on the
- * wire, and rows are counted in the decompressed text.
+ * wire, and rows are counted in the decompressed text. With `accept`, the request's Accept
+ * header (an Arrow stream with lz4 buffers, which the reader decompresses as it reads).
  */
-async function serviceReader(format, sql, t0, coding) {
+async function serviceReader(format, sql, t0, coding, accept) {
   const path = {
     csv: '/query/download/csv',
     json: '/query/download/json',
@@ -143,6 +145,7 @@ async function serviceReader(format, sql, t0, coding) {
       'Content-Type': 'application/json',
       Authorization: SVC_AUTH,
       ...(coding ? { 'Accept-Encoding': coding } : {}),
+      ...(accept ? { Accept: accept } : {}),
     },
     dispatcher: agent,
   });
@@ -232,6 +235,12 @@ async function* decoded(body, coding, wire) {
   yield* decoder;
 }
 
+/** Arrow's HTTP convention for asking for compressed buffers (docs/arrow.md). */
+const ARROW_LZ4 = 'application/vnd.apache.arrow.stream; codecs=lz4';
+compressionRegistry.set(CompressionType.LZ4_FRAME, {
+  decode: (data) => decompressFrameSync(Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
+});
+
 /** The formats of the load test, in turn: stream i of a `svc-mixed` run reads MIXED[i % 3]. */
 const MIXED = ['csv', 'json', 'sse'];
 
@@ -253,6 +262,8 @@ function runOne(reader, sql, t0, i) {
       return serviceReader('sse', sql, t0);
     case 'svc-arrow':
       return serviceReader('arrow', sql, t0);
+    case 'svc-arrow-lz4':
+      return serviceReader('arrow', sql, t0, undefined, ARROW_LZ4);
     case 'svc-csv-gzip':
       return serviceReader('csv', sql, t0, 'gzip');
     case 'svc-json-gzip':

@@ -18,6 +18,7 @@ const COLORS = {
   'svc-json': '#2ca02c',
   'svc-sse': '#d62728',
   'svc-arrow': '#9467bd',
+  'svc-arrow-lz4': '#c5b0d5',
   'svc-csv-gzip': '#aec7e8',
   'svc-json-gzip': '#98df8a',
   'svc-csv-br': '#6baed6',

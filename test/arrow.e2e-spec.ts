@@ -82,8 +82,19 @@ const TYPES: Record<string, string> = {
 
 const app = appForSuite();
 
-/** Runs read_arrow.py; async, since the app under test serves from this very process. */
-async function read(mode: string, sql: string, options = {}): Promise<Record<string, unknown>> {
+/** Asks for LZ4_FRAME-compressed buffers, by Arrow's HTTP convention. */
+const LZ4 = 'application/vnd.apache.arrow.stream; codecs="zstd, lz4"';
+
+/**
+ * Runs read_arrow.py (`accept`: the request's Accept header); async, since the app under test
+ * serves from this very process.
+ */
+async function read(
+  mode: string,
+  sql: string,
+  options = {},
+  accept?: string,
+): Promise<Record<string, unknown>> {
   const args = [
     SCRIPT,
     mode,
@@ -94,7 +105,8 @@ async function read(mode: string, sql: string, options = {}): Promise<Record<str
     sql,
     JSON.stringify(options),
   ];
-  const { stdout } = await run(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const env = { ...process.env, ARROW_ACCEPT: accept ?? '' };
+  const { stdout } = await run(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 20, env });
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
@@ -144,6 +156,36 @@ describe('POST /query/download/arrow', () => {
     expect(r.duckdb).toEqual(r.trino);
     expect(r.polars).toEqual(r.trino);
     expect((r.trino as string[])[0]).toBe('1500000');
+  });
+
+  it('compresses buffers with lz4 when Accept lists it: pyarrow, DuckDB, polars read them exactly', async () => {
+    const types = await read('types', ARROW_SQL, {}, LZ4);
+    expect(types.contentTypes).toEqual(['application/vnd.apache.arrow.stream; codecs=lz4']);
+    expect(types.types).toEqual(TYPES);
+    expect(types.mismatches).toEqual([]);
+    expect(types.rows).toBe(1);
+    const orders = await read('duckdb', 'SELECT * FROM tpch.sf1.orders', {}, LZ4);
+    expect(orders.contentTypes).toEqual(
+      Array(2).fill('application/vnd.apache.arrow.stream; codecs=lz4'),
+    );
+    expect(orders.duckdb).toEqual(orders.trino);
+    expect(orders.polars).toEqual(orders.trino);
+  });
+
+  it('sends lz4 buffers without compressing the body again, smaller than plain', async () => {
+    const body = { sql: 'SELECT * FROM tpch.tiny.orders' };
+    const gzip = { 'accept-encoding': 'gzip' };
+    const plain = await post(`${app.url}/query/download/arrow`, body, { ...ALICE, ...gzip });
+    const lz4 = await post(`${app.url}/query/download/arrow`, body, {
+      ...ALICE,
+      ...gzip,
+      accept: LZ4,
+    });
+    expect(lz4.headers.get('content-encoding')).toBeNull();
+    expect(lz4.headers.get('vary')).toBe('Accept, Accept-Encoding');
+    expect(plain.headers.get('content-type')).toBe('application/vnd.apache.arrow.stream');
+    const bytes = async (r: Response): Promise<number> => (await r.arrayBuffer()).byteLength;
+    expect(await bytes(lz4)).toBeLessThan(await bytes(plain));
   });
 
   it('fails the transfer of a query killed after the head: pyarrow raises, no short table', async () => {

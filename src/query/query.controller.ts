@@ -37,7 +37,7 @@ import {
 import { negotiateEncoding, type ContentCoding } from './compression/accept-encoding';
 import { availableCodings } from './compression/compress';
 import { ApiCompression } from './compression/compression.decorator';
-import { ARROW_STREAM, arrowFormat } from './formats/arrow.format';
+import { ARROW_STREAM, arrowCodec, arrowFormat } from './formats/arrow.format';
 import { csvFormat } from './formats/csv.format';
 import { jsonFormat } from './formats/json.format';
 import type { ResultFormat } from './formats/result-format';
@@ -79,6 +79,16 @@ function downloadCoding(res: Response): ContentCoding | undefined {
       `Accept-Encoding accepts none of ${[...offered, 'identity'].join(', ')}`,
     );
   return coding === 'identity' ? undefined : coding;
+}
+
+/**
+ * An Arrow download's coding. Buffers compressed inside the stream are not compressed again
+ * (twice costs the reader two decompressions for little gain), unless the client refuses an
+ * uncompressed body outright.
+ */
+function arrowCoding(res: Response, buffersCompressed: boolean): ContentCoding | undefined {
+  const identity = negotiateEncoding(res.req.headers['accept-encoding'], []) === 'identity';
+  return buffersCompressed && identity ? undefined : downloadCoding(res);
 }
 
 /** A query route: POST, 200 with `content` (media type to schema), and the query errors. */
@@ -157,7 +167,9 @@ export class QueryController {
     'download/arrow',
     "An Arrow IPC stream, typed from Trino's column types (docs/arrow.md); it ends with an " +
       'empty batch whose metadata gives trino.row_count and trino.truncated. An aborted ' +
-      'transfer means the query failed midway.',
+      'transfer means the query failed midway. `Accept: ' +
+      `${ARROW_STREAM}; codecs=lz4\` asks for LZ4_FRAME-compressed record batch buffers ` +
+      '(answered with that Content-Type, and then no Content-Encoding).',
     { [ARROW_STREAM]: { type: 'string', format: 'binary' } },
   )
   downloadArrow(
@@ -165,8 +177,9 @@ export class QueryController {
     @Body() body: DownloadRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return this.run(res, principal, body, arrowFormat(body.filename), {
-      coding: downloadCoding(res),
+    const codec = arrowCodec(res.req.headers.accept);
+    return this.run(res, principal, body, arrowFormat(body.filename, codec), {
+      coding: arrowCoding(res, codec !== undefined),
     });
   }
 

@@ -7,7 +7,9 @@ Usage: read_arrow.py <mode> <service url> <user> <password> <trino url> <sql> [o
   duckdb  DuckDB and polars read the stream straight from the HTTP response; prints
           count, sum(orderkey) and sum(totalprice) as decimal from each and from Trino
   killed  pyarrow reads one batch, prints the query id, then reads on: prints what raised
-Prints one JSON line (killed: two) on stdout.
+Prints one JSON line (killed: two) on stdout. ARROW_ACCEPT, when set, is sent as the
+request's Accept header (e.g. asking for lz4-compressed buffers); types and duckdb print the
+Content-Type they got.
 """
 
 import base64
@@ -15,6 +17,7 @@ import datetime
 import decimal
 import json
 import math
+import os
 import sys
 import urllib.request
 from urllib.parse import urlparse
@@ -24,18 +27,24 @@ import trino
 
 mode, service, user, password, trino_url, sql = sys.argv[1:7]
 options = json.loads(sys.argv[7]) if len(sys.argv) > 7 else {}
+content_types = []
 
 
 def download():
+    headers = {
+        "Content-Type": "application/json",
+        "Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode(),
+    }
+    if os.environ.get("ARROW_ACCEPT"):
+        headers["Accept"] = os.environ["ARROW_ACCEPT"]
     req = urllib.request.Request(
         f"{service}/query/download/arrow",
         data=json.dumps({"sql": sql, **options}).encode(),
-        headers={
-            "Content-Type": "application/json",
-            "Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode(),
-        },
+        headers=headers,
     )
-    return urllib.request.urlopen(req)
+    res = urllib.request.urlopen(req)
+    content_types.append(res.headers["Content-Type"])
+    return res
 
 
 def trino_rows(query):
@@ -136,6 +145,7 @@ if mode == "types":
         "schemaMetadata": {k.decode(): v.decode() for k, v in reader.schema.metadata.items()},
         "end": {k.decode(): v.decode() for k, v in (last or {}).items()},
         "mismatches": mismatches,
+        "contentTypes": content_types,
     }))
 elif mode == "duckdb":
     import duckdb
@@ -155,6 +165,7 @@ elif mode == "duckdb":
         "duckdb": [str(x) for x in d],
         "polars": [str(x) for x in p],
         "trino": [str(x) for x in t],
+        "contentTypes": content_types,
     }))
 elif mode == "killed":
     reader = pa.ipc.open_stream(download())

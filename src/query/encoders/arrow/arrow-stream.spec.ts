@@ -1,7 +1,9 @@
-import { tableFromIPC } from 'apache-arrow';
+import { MessageReader, tableFromIPC } from 'apache-arrow';
+import { decompressFrameSync } from 'lz4-napi';
 import { PageTokenizer, Scratch } from '../../../trino/page-tokenizer';
 import type { TrinoColumn } from '../../../trino/trino-types';
 import { ArrowStream } from './arrow-stream';
+import type { ArrowCodec } from './ipc-compression';
 
 const sig = (rawType: string, ...longs: number[]) => ({
   rawType,
@@ -21,7 +23,11 @@ const COLUMNS: TrinoColumn[] = [
 
 /** Each page's rows as Trino's page JSON, tokenized as the service does, one batch a page. */
 function stream(...pages: string[][]): Buffer {
-  const arrow = new ArrowStream(COLUMNS, ['big', 'dec', 's', 'arr', 'ts'], 'q1');
+  return streamWith(undefined, ...pages);
+}
+
+function streamWith(codec: ArrowCodec | undefined, ...pages: string[][]): Buffer {
+  const arrow = new ArrowStream(COLUMNS, ['big', 'dec', 's', 'arr', 'ts'], 'q1', codec);
   const parts = [arrow.head()];
   for (const rows of pages) {
     const page = `{"id":"q","columns":${JSON.stringify(COLUMNS)},"data":[${rows.join(',')}]}`;
@@ -112,5 +118,43 @@ describe('ArrowStream', () => {
       'List<Int64>',
       'Timestamp<NANOSECOND>',
     ]);
+  });
+
+  describe('with lz4 buffers', () => {
+    const rows = Array.from(
+      { length: 500 },
+      (_, i) => `[${i},"${i}.25","row ${i % 7} of a repeated text",[${i},${i}],null]`,
+    );
+
+    it('reads back as the uncompressed stream does, and is smaller', () => {
+      const plain = stream(rows, ['[null,null,null,null,null]']);
+      const lz4 = streamWith('lz4', rows, ['[null,null,null,null,null]']);
+      expect(lz4.byteLength).toBeLessThan(plain.byteLength / 2);
+      const [a, b] = [tableFromIPC(plain), tableFromIPC(lz4)];
+      expect(b.numRows).toBe(501);
+      for (const name of ['big', 'dec', 's', 'arr', 'ts'])
+        expect(String([...b.getChild(name)!])).toBe(String([...a.getChild(name)!]));
+    });
+
+    it('prefixes each buffer with its uncompressed length, as pyarrow reads it', () => {
+      const reader = new MessageReader(streamWith('lz4', rows));
+      let checked = 0;
+      for (let m = reader.readMessage(); m; m = reader.readMessage()) {
+        const body = reader.readMessageBody(m.bodyLength);
+        if (!m.isRecordBatch()) continue;
+        const batch = m.header();
+        expect(batch.compression).not.toBeNull();
+        for (const { offset, length } of batch.buffers) {
+          if (length === 0) continue;
+          const view = Buffer.from(body.buffer, body.byteOffset + offset, length);
+          const prefix = view.readBigInt64LE(0);
+          const data = view.subarray(8);
+          if (prefix === -1n) continue; // stored as is
+          expect(BigInt(decompressFrameSync(data).byteLength)).toBe(prefix);
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(5);
+    });
   });
 });

@@ -12,6 +12,7 @@ import { Token, type RowSlices } from '../../../trino/row-slices';
 import type { TrinoColumn } from '../../../trino/trino-types';
 import { arrowColumn, type ArrowColumn } from './arrow-types';
 import type { ColumnBuilder } from './builders';
+import { Lz4StreamWriter, type ArrowCodec } from './ipc-compression';
 
 /**
  * Takes what apache-arrow's writer emits, synchronously, instead of queueing it for an async
@@ -71,13 +72,15 @@ function value(rows: RowSlices, k: number): unknown {
  */
 export class ArrowStream {
   private readonly sink = new Collected();
-  private readonly writer = new RecordBatchStreamWriter();
+  private readonly writer: RecordBatchStreamWriter;
   private readonly columns: ArrowColumn[];
   /** One per column for the whole stream, emptied before each batch. */
   private readonly builders: ColumnBuilder[];
   private readonly schema: Schema;
 
-  constructor(columns: TrinoColumn[], names: string[], queryId: string) {
+  /** `codec` compresses each batch's buffers (the schema and batch headers stay plain). */
+  constructor(columns: TrinoColumn[], names: string[], queryId: string, codec?: ArrowCodec) {
+    this.writer = codec === 'lz4' ? new Lz4StreamWriter() : new RecordBatchStreamWriter();
     this.columns = columns.map((c) => arrowColumn(c.typeSignature));
     this.builders = this.columns.map((c) => c.builder());
     this.schema = new Schema(
