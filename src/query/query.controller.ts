@@ -34,10 +34,11 @@ import {
   type StreamOptions,
   type StreamResponse,
 } from './query.service';
+import { arrowCodec } from './compression/accept-codecs';
 import { negotiateEncoding, type ContentCoding } from './compression/accept-encoding';
 import { availableCodings } from './compression/compress';
 import { ApiCompression } from './compression/compression.decorator';
-import { ARROW_STREAM, arrowCodec, arrowFormat } from './formats/arrow.format';
+import { ARROW_STREAM, arrowFormat } from './formats/arrow.format';
 import { csvFormat } from './formats/csv.format';
 import { jsonFormat } from './formats/json.format';
 import type { ResultFormat } from './formats/result-format';

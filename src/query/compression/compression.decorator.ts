@@ -7,7 +7,10 @@ export const CODING_HEADERS = {
     description: 'gzip, br or zstd when Accept-Encoding asked for it; absent for identity',
     schema: { type: 'string', enum: ['gzip', 'br', 'zstd'] },
   },
-  Vary: { description: 'Always Accept-Encoding', schema: { type: 'string' } },
+  Vary: {
+    description: 'Accept-Encoding; on the Arrow download Accept, Accept-Encoding',
+    schema: { type: 'string' },
+  },
 };
 
 /**

@@ -1,4 +1,4 @@
-import { arrowCodec } from './arrow.format';
+import { arrowCodec } from './accept-codecs';
 
 describe('arrowCodec', () => {
   const ARROW = 'application/vnd.apache.arrow.stream';
