@@ -108,6 +108,16 @@ describe('ArrowStream', () => {
     );
   });
 
+  it('copies plain strings of every length exactly, short and long', () => {
+    const strings = [0, 1, 31, 62, 63, 64, 65, 200].map(
+      (n) => 'é'.repeat(n >> 1) + 'x'.repeat(n & 1),
+    );
+    const table = tableFromIPC(
+      stream(strings.map((v) => `[1,"1.00",${JSON.stringify(v)},[],null]`)),
+    );
+    expect([...table.getChild('s')!].map(String)).toEqual(strings);
+  });
+
   it('writes a result with no rows as a schema and its closing batch', () => {
     const table = tableFromIPC(stream([]));
     expect(table.numRows).toBe(0);
