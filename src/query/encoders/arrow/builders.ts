@@ -1,6 +1,5 @@
 import { Data, type DataType } from 'apache-arrow';
 import { Token, type RowSlices } from '../../../trino/row-slices';
-import { copyRun } from '../byte-writer';
 
 /**
  * Column builders for one record batch: each takes a value (or null) per row and ends as an
@@ -201,7 +200,7 @@ export class VarBuilder implements ColumnBuilder {
     const start = rows.starts[k] + 1;
     const length = rows.ends[k] - 1 - start;
     this.bytes = grow(this.bytes, this.end + length);
-    copyRun(rows.bytes, start, start + length, this.bytes, this.end);
+    rows.bytes.copy(this.bytes, this.end, start, start + length);
     this.end += length;
     this.v.push(true);
     this.offsets = grow(this.offsets, this.v.length + 1);
