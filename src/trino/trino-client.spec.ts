@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from '../config/app-config';
 import { TrinoClient, TrinoUnavailableError } from './trino-client';
-import { createTrinoAgent } from './trino-http';
+import { createPageConnections, createTrinoAgent } from './trino-http';
 
 const PAGE = JSON.stringify({
   id: 'q1',
@@ -50,15 +50,23 @@ describe('TrinoClient when the connection dies during a page body', () => {
 
   it('retries the page GET (idempotent) and returns the whole page', async () => {
     fake = await cuttingServer(2);
-    const client = new TrinoClient(config(fake.url), createTrinoAgent(config(fake.url)));
+    const client = new TrinoClient(
+      config(fake.url),
+      createTrinoAgent(config(fake.url)),
+      createPageConnections(config(fake.url)),
+    );
     const page = await client.get(`${fake.url}/v1/statement/executing/q1/x/1`, options);
-    expect(Buffer.concat(page).toString('utf8')).toBe(PAGE);
+    expect(Buffer.concat(page.chunks).toString('utf8')).toBe(PAGE);
     expect(fake.hits()).toBe(3);
   });
 
   it('reports Trino unavailable, not an internal error, when it keeps dying', async () => {
     fake = await cuttingServer(100);
-    const client = new TrinoClient(config(fake.url), createTrinoAgent(config(fake.url)));
+    const client = new TrinoClient(
+      config(fake.url),
+      createTrinoAgent(config(fake.url)),
+      createPageConnections(config(fake.url)),
+    );
     await expect(
       client.get(`${fake.url}/v1/statement/executing/q1/x/1`, options),
     ).rejects.toBeInstanceOf(TrinoUnavailableError);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
-import { request, type Agent, type Dispatcher } from 'undici';
+import { request, type Agent } from 'undici';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import {
   TrinoAuthError,
@@ -9,9 +9,10 @@ import {
   TrinoTlsError,
   TrinoUnavailableError,
 } from './trino-errors';
+import type { PageConnections } from './page-connections';
 import { serviceAuthHeader } from './trino-http';
 import { TrinoStatement } from './trino-statement';
-import { TRINO_AGENT } from './trino.tokens';
+import { TRINO_AGENT, TRINO_PAGES } from './trino.tokens';
 
 export { TrinoAuthError, TrinoQueryError, TrinoTlsError, TrinoUnavailableError, TrinoStatement };
 
@@ -72,7 +73,23 @@ const TLS_ERRORS = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 const CONNECT_ERRORS = ['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT'];
-const CONNECTION_ERRORS = [...CONNECT_ERRORS, 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'];
+const CONNECTION_ERRORS = [
+  ...CONNECT_ERRORS,
+  'ECONNRESET',
+  'UND_ERR_SOCKET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'HPE_INVALID',
+];
+
+/**
+ * A page's bytes, as read from the socket. `blocks`, when present, are pooled: they go back
+ * with `TrinoClient.recycle` once nothing reads the page any more.
+ */
+export interface PageBytes {
+  chunks: Buffer[];
+  blocks?: Buffer[];
+}
 const logger = new Logger('TrinoClient');
 
 /**
@@ -84,19 +101,25 @@ export class TrinoClient {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(TRINO_AGENT) private readonly agent: Agent,
+    @Inject(TRINO_PAGES) private readonly pages: PageConnections,
   ) {}
 
   /** Submits `sql`; throws TrinoUnavailableError when Trino cannot be reached. */
   async submit(sql: string, options: StatementOptions): Promise<TrinoStatement> {
     const page = await this.send('POST', `${this.config.trino.url}/v1/statement`, options, sql);
     const statement = new TrinoStatement(this, options);
-    statement.begin(page);
+    statement.begin(page.chunks);
     return statement;
   }
 
   /** One page, as Trino's bytes: read whole at once, so Trino never waits on a slow reader. */
-  get(uri: string, options: StatementOptions): Promise<Buffer[]> {
+  get(uri: string, options: StatementOptions): Promise<PageBytes> {
     return this.send('GET', uri, options);
+  }
+
+  /** Takes back a page's blocks once nothing reads it: they are overwritten by later pages. */
+  recycle(page: PageBytes): void {
+    if (page.blocks) this.pages.pool.give(page.blocks);
   }
 
   /**
@@ -161,26 +184,17 @@ export class TrinoClient {
     uri: string,
     options: StatementOptions,
     body?: string,
-  ): Promise<Buffer[]> {
+  ): Promise<PageBytes> {
     let problem = 'no answer';
     for (let attempt = 0; attempt <= RETRIES; attempt++) {
       if (attempt > 0) {
         await sleep(FIRST_BACKOFF_MS * 2 ** (attempt - 1), undefined, { signal: options.signal });
       }
-      let res: Dispatcher.ResponseData;
-      const chunks: Buffer[] = [];
+      let res: { statusCode: number } & PageBytes;
       try {
-        const headers = this.headers(options);
-        res = await request(uri, {
-          method,
-          body,
-          headers,
-          dispatcher: this.agent,
-          signal: options.signal,
-        });
         // Inside the try: a connection that dies mid-body (Trino killed) is a connection
         // error like any other, retried for GETs, never an unexplained internal error.
-        await collect(res.body, chunks);
+        res = await this.exchange(method, uri, this.headers(options), options.signal, body);
       } catch (e) {
         const code = (e as { code?: string }).code;
         if (options.signal.aborted) throw e;
@@ -193,8 +207,9 @@ export class TrinoClient {
         problem = code ?? String(e);
         continue;
       }
-      if (res.statusCode === 200) return chunks;
-      const text = Buffer.concat(chunks).toString('utf8');
+      if (res.statusCode === 200) return res;
+      const text = Buffer.concat(res.chunks).toString('utf8');
+      this.recycle(res);
       problem = `HTTP ${res.statusCode}: ${text.slice(0, 200)}`;
       if (res.statusCode === 401 || res.statusCode === 403) {
         logger.error(`${method} ${uri}: Trino refused the service's credentials: ${problem}`);
@@ -206,6 +221,24 @@ export class TrinoClient {
     // The detail stays in the log: clients should not learn the cluster's addresses.
     logger.warn(`${method} ${uri} failed: ${problem}`);
     throw new TrinoUnavailableError('Trino is unavailable');
+  }
+
+  /** Page GETs read into pooled blocks (PageConnections); the submission goes through undici. */
+  private async exchange(
+    method: 'GET' | 'POST',
+    uri: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+    body?: string,
+  ): Promise<{ statusCode: number } & PageBytes> {
+    if (method === 'GET') {
+      const res = await this.pages.get(uri, headers, signal);
+      return { statusCode: res.status, chunks: res.chunks, blocks: res.blocks };
+    }
+    const res = await request(uri, { method, body, headers, dispatcher: this.agent, signal });
+    const chunks: Buffer[] = [];
+    await collect(res.body, chunks);
+    return { statusCode: res.statusCode, chunks };
   }
 }
 

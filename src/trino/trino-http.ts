@@ -1,5 +1,7 @@
 import { Agent } from 'undici';
 import type { AppConfig } from '../config/app-config';
+import { BlockPool } from './block-pool';
+import { PageConnections } from './page-connections';
 
 /**
  * One keep-alive pool to the coordinator for the whole process. Only connections are shared:
@@ -10,6 +12,11 @@ import type { AppConfig } from '../config/app-config';
 export function createTrinoAgent(config: AppConfig): Agent {
   const connect = config.trino.tlsCa === undefined ? {} : { ca: config.trino.tlsCa };
   return new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1, connect });
+}
+
+/** The connections page GETs use, trusting the same CAs as the undici pool. */
+export function createPageConnections(config: AppConfig): PageConnections {
+  return new PageConnections(new BlockPool(), config.trino.tlsCa);
 }
 
 /** The service's own credentials for Trino, when Trino requires them. */

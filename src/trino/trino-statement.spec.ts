@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from '../config/app-config';
 import { TrinoClient } from './trino-client';
-import { createTrinoAgent } from './trino-http';
+import { createPageConnections, createTrinoAgent } from './trino-http';
 
 /**
  * FAKE Trino serving a fixed result in three pages, logging every request in order, so the
@@ -42,7 +42,7 @@ describe('TrinoStatement', () => {
   beforeEach(async () => {
     fake = await threePages();
     const config = { trino: { url: fake.url, source: 'test', heartbeatMs: 60_000 } } as AppConfig;
-    client = new TrinoClient(config, createTrinoAgent(config));
+    client = new TrinoClient(config, createTrinoAgent(config), createPageConnections(config));
   });
   afterEach(() => {
     fake.server.closeAllConnections();
@@ -93,7 +93,7 @@ describe('TrinoStatement', () => {
     const error = { message: 'Too many queued queries', errorName: 'QUERY_QUEUE_FULL' };
     fake = await threePages({ id: 'q', error, stats: { state: 'FAILED' } });
     const config = { trino: { url: fake.url, source: 'test', heartbeatMs: 60_000 } } as AppConfig;
-    client = new TrinoClient(config, createTrinoAgent(config));
+    client = new TrinoClient(config, createTrinoAgent(config), createPageConnections(config));
     const statement = await client.submit('SELECT x', {
       user: 'alice',
       signal: new AbortController().signal,

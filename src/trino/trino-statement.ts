@@ -1,6 +1,6 @@
 import { PageTokenizer, Scratch } from './page-tokenizer';
 import type { RowSlices } from './row-slices';
-import type { StatementOptions, TrinoClient } from './trino-client';
+import type { PageBytes, StatementOptions, TrinoClient } from './trino-client';
 import { TrinoQueryError } from './trino-errors';
 import type { PageHead } from './page-tokenizer';
 import type { QueryStats, TrinoColumn } from './trino-types';
@@ -13,10 +13,14 @@ import type { QueryStats, TrinoColumn } from './trino-types';
  */
 const SCAN_BYTES = 32 * 1024;
 
-/** A page received whole (Trino is never left waiting on a slow reader), tokenized as read. */
+/**
+ * A page received whole (Trino is never left waiting on a slow reader), tokenized as read.
+ * `bytes` are given back to the client's pool once the page has ended.
+ */
 interface Page {
   chunks: Buffer[];
   tokenizer: PageTokenizer;
+  bytes?: PageBytes;
 }
 
 /**
@@ -37,7 +41,7 @@ export class TrinoStatement {
    * already read whole, and a repeated request for the newest token is answered from cache
    * (docs/design.md, "Reading pages").
    */
-  private ahead?: { uri: string; chunks: Promise<Buffer[]> };
+  private ahead?: { uri: string; page: Promise<PageBytes> };
   private nextUri?: string;
   /** The last page URI fetched; Trino answers a repeat of it from cache and counts it as a heartbeat. */
   private lastUri?: string;
@@ -110,8 +114,9 @@ export class TrinoStatement {
     else if (this.nextUri) {
       const ahead = this.ahead;
       this.ahead = undefined;
-      const chunks = await (ahead?.uri === this.nextUri ? ahead.chunks : this.fetch(this.nextUri));
-      this.page = { chunks, tokenizer: new PageTokenizer(this.columns?.length, this.scratch) };
+      const bytes = await (ahead?.uri === this.nextUri ? ahead.page : this.fetch(this.nextUri));
+      const tokenizer = new PageTokenizer(this.columns?.length, this.scratch);
+      this.page = { chunks: [...bytes.chunks], tokenizer, bytes };
     }
   }
 
@@ -151,8 +156,14 @@ export class TrinoStatement {
   private step(page: Page): void {
     if (this.pending.length > 0) throw new Error('rows must be taken before more are read');
     if (page.chunks.length === 0) {
-      this.keep(page, page.tokenizer.end());
       this.page = undefined;
+      try {
+        this.keep(page, page.tokenizer.end());
+      } finally {
+        // Every row handed out before was taken (see above), and `end` leaves its rows in
+        // the scratch, not in the page's blocks: nothing reads them any more.
+        if (page.bytes) this.client.recycle(page.bytes);
+      }
       this.finish(page.tokenizer.head);
       return;
     }
@@ -172,10 +183,10 @@ export class TrinoStatement {
   private lookAhead(page: Page): void {
     const uri = page.tokenizer.head.nextUri;
     if (!uri || this.ahead || this.pending.length === 0 || this.options.signal.aborted) return;
-    const chunks = this.fetch(uri);
+    const next = this.fetch(uri);
     // Awaited when the page is needed; a cancelled query never needs it.
-    chunks.catch(() => undefined);
-    this.ahead = { uri, chunks };
+    next.catch(() => undefined);
+    this.ahead = { uri, page: next };
   }
 
   private keep(page: Page, rows: RowSlices | undefined): void {
@@ -197,7 +208,7 @@ export class TrinoStatement {
     }
   }
 
-  private async fetch(uri: string): Promise<Buffer[]> {
+  private async fetch(uri: string): Promise<PageBytes> {
     this.fetching = true;
     try {
       return await this.client.get(uri, this.options);
