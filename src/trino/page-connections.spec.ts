@@ -47,6 +47,17 @@ describe('PageConnections', () => {
     expect(fake.sockets.size).toBe(1);
   });
 
+  it('reuses one connection for many GETs without piling up listeners on it', async () => {
+    fake = await server((_req, res) => res.writeHead(200, { 'content-length': 1 }).end('x'));
+    for (let i = 0; i < 30; i++)
+      await pages.get(`${fake.url}/${i}`, {}, new AbortController().signal);
+    const [socket] = pages.idleSockets;
+    expect(pages.idleSockets.length).toBe(1);
+    expect(socket.listenerCount('timeout')).toBeLessThanOrEqual(1);
+    expect(socket.listenerCount('close')).toBeLessThanOrEqual(2);
+    expect(fake.sockets.size).toBe(1);
+  });
+
   it('sends a GET again on a new connection when a kept one was closed by the server', async () => {
     let hits = 0;
     fake = await server((_req, res) => {

@@ -61,6 +61,8 @@ class Connection {
     this.socket.setNoDelay(true);
     const timer = setTimeout(() => this.socket.destroy(CONNECT_TIMEOUT()), CONNECT_TIMEOUT_MS);
     this.socket.once(tls ? 'secureConnect' : 'connect', () => clearTimeout(timer));
+    // Armed only while the connection is idle (PageConnections.release).
+    this.socket.on('timeout', () => this.socket.destroy());
     this.socket.on('error', (e) => this.fail(e));
     this.socket.on('end', () => this.ended());
     this.socket.on('close', () => {
@@ -140,6 +142,11 @@ export class PageConnections {
     }
   }
 
+  /** The sockets of the idle connections (what tests look at). */
+  get idleSockets(): Socket[] {
+    return this.idle.map((c) => c.socket);
+  }
+
   /** Closes every idle connection; busy ones close when their answer is read. */
   close(): void {
     for (const c of this.idle.splice(0)) c.socket.destroy();
@@ -210,7 +217,7 @@ export class PageConnections {
 
   /** Back to the idle list, closed after `idleMs` unused (Trino's side may close it sooner). */
   private release(c: Connection): void {
-    c.socket.setTimeout(this.idleMs, () => c.socket.destroy());
+    c.socket.setTimeout(this.idleMs);
     c.socket.unref();
     this.idle.push(c);
   }

@@ -170,10 +170,19 @@ export class TrinoStatement {
     const take: Buffer[] = [];
     let bytes = 0;
     const limit = this.options.scanBytes ?? SCAN_BYTES;
+    // Cut to the limit exactly: a page arrives in 64 KiB blocks, and a text format's output of
+    // a whole one would pass 128 KiB, a string V8 puts straight into its old generation.
     while (bytes < limit && page.chunks.length > 0) {
-      const chunk = page.chunks.shift()!;
-      take.push(chunk);
-      bytes += chunk.length;
+      const chunk = page.chunks[0];
+      const room = limit - bytes;
+      if (chunk.length > room) {
+        take.push(chunk.subarray(0, room));
+        page.chunks[0] = chunk.subarray(room);
+        bytes = limit;
+      } else {
+        take.push(page.chunks.shift()!);
+        bytes += chunk.length;
+      }
     }
     this.keep(page, page.tokenizer.write(take));
     this.lookAhead(page);
