@@ -1,4 +1,4 @@
-import { ByteWriter } from './byte-writer';
+import { ByteWriter, Fragment } from './byte-writer';
 
 describe('ByteWriter.take', () => {
   it('hands out ASCII and UTF-8 as the string whose UTF-8 is the written bytes', () => {
@@ -18,5 +18,21 @@ describe('ByteWriter.take', () => {
     expect(w.buf.length).toBeLessThan(1024 * 1024);
     w.reset(4).byte(0x62);
     expect(w.take()).toBe('b');
+  });
+});
+
+describe('ByteWriter.fragment', () => {
+  it('writes fragments of every length at every alignment, across growth, byte for byte', () => {
+    const w = new ByteWriter(8);
+    const expected: Buffer[] = [];
+    for (let n = 0; n <= 40; n++) {
+      // A byte first, so fragments start at every offset modulo four.
+      w.byte(0x7c);
+      const text = `"é${'k'.repeat(n)}":`.slice(0, n);
+      const f = Fragment.of(text);
+      w.fragment(f);
+      expected.push(Buffer.from('|'), f.bytes);
+    }
+    expect(Buffer.from(w.take(), 'utf8').equals(Buffer.concat(expected))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { typeNode, type TrinoColumn } from '../../trino/trino-types';
+import { Fragment } from './byte-writer';
 import { csvText, jsonEncoder, type JsonEncoder } from './value-encoder';
 
 /** A result's columns, compiled once per query into what every encoder needs. */
@@ -9,6 +10,8 @@ export interface ResultColumns {
   meta: { name: string; type: string }[];
   /** `{"name":` for the first column, `,"name":` for the others: JSON-escaped once per query. */
   objectKeys: Buffer[];
+  /** The same, as fragments the writer copies a word at a time. */
+  keyFragments: Fragment[];
   /** The bytes of all key fragments: what a row object adds to its values. */
   keyBytes: number;
   /** True for DECIMAL columns, whose strings are written as bare JSON numbers. */
@@ -39,6 +42,7 @@ export function compileColumns(columns: TrinoColumn[]): ResultColumns {
     source: columns,
     meta: columns.map((c, i) => ({ name: names[i], type: c.type })),
     objectKeys,
+    keyFragments: objectKeys.map((k) => new Fragment(k)),
     keyBytes: objectKeys.reduce((sum, k) => sum + k.length, 0) + 1,
     bare: nodes.map((n) => n.base === 'decimal'),
     json: nodes.map(jsonEncoder),

@@ -1,6 +1,7 @@
 import type { ClientTypeSignature, TrinoColumn } from '../../trino/trino-types';
 import { slicesOf } from '../../../test/support/pages';
 import { compileColumns, uniqueNames } from './columns';
+import { Fragment } from './byte-writer';
 import { csv } from './csv-encoder';
 import { objectRows } from './slice-values';
 import { csvField } from './value-encoder';
@@ -281,8 +282,8 @@ const rowObject = (columns: TrinoColumn[], values: unknown[]): string =>
   objectRows(
     compileColumns(columns),
     slicesOf(columns, [values]),
-    Buffer.alloc(0),
-    Buffer.from('}'),
+    Fragment.of(''),
+    Fragment.of('}'),
   );
 
 describe('compileColumns and objectRows', () => {

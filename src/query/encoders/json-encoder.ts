@@ -1,10 +1,11 @@
 import type { RowSlices } from '../../trino/row-slices';
 import type { ResultColumns } from './columns';
+import { Fragment } from './byte-writer';
 import { objectRows } from './slice-values';
 
-const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from('}');
-const NONE = Buffer.alloc(0);
+const COMMA = Fragment.of(',');
+const CLOSE = Fragment.of('}');
+const NONE = Fragment.of('');
 
 /**
  * The JSON download, written progressively: `{"metadata":{...},"data":[row,...]}`. A failure

@@ -1,6 +1,6 @@
 import { parseExact } from '../../trino/exact-json';
 import { Token, type RowSlices } from '../../trino/row-slices';
-import { pageWriter, type ByteWriter } from './byte-writer';
+import { pageWriter, type ByteWriter, type Fragment } from './byte-writer';
 import type { ResultColumns } from './columns';
 import { csvField } from './value-encoder';
 
@@ -106,21 +106,21 @@ export function writeCsv(
 export function objectRows(
   cols: ResultColumns,
   rs: RowSlices,
-  before: Buffer,
-  after: Buffer,
+  before: Fragment,
+  after: Fragment,
   firstBefore = before,
 ): string {
   const width = rs.width;
-  const open = cols.objectKeys;
+  const open = cols.keyFragments;
   const w = pageWriter.reset(rs.span + rs.count * (cols.keyBytes + before.length + after.length));
   for (let r = rs.first; r < rs.first + rs.count; r++) {
-    w.bytes(r === rs.first ? firstBefore : before);
+    w.fragment(r === rs.first ? firstBefore : before);
     const base = r * width;
     for (let c = 0; c < width; c++) {
-      w.bytes(open[c]);
+      w.fragment(open[c]);
       writeJson(w, cols, c, rs, base + c);
     }
-    w.bytes(after);
+    w.fragment(after);
   }
   return w.take();
 }

@@ -1,10 +1,11 @@
 import type { Progress } from '../batches';
 import type { RowSlices } from '../../trino/row-slices';
 import type { ResultColumns } from './columns';
+import { Fragment } from './byte-writer';
 import { objectRows } from './slice-values';
 
-const ROW_OPEN = Buffer.from('data: {"type":"row","data":');
-const ROW_CLOSE = Buffer.from('}}\n\n');
+const ROW_OPEN = Fragment.of('data: {"type":"row","data":');
+const ROW_CLOSE = Fragment.of('}}\n\n');
 
 /** Server-Sent Events framing: one `data:` line per JSON event, then a blank line. */
 export const sse = {
