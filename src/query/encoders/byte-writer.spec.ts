@@ -36,3 +36,22 @@ describe('ByteWriter.fragment', () => {
     expect(Buffer.from(w.take(), 'utf8').equals(Buffer.concat(expected))).toBe(true);
   });
 });
+
+describe('ByteWriter.copy', () => {
+  it('copies runs of every length, from every offset to every alignment, byte for byte', () => {
+    const src = Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 7 + 3) & 0xff));
+    const w = new ByteWriter(8);
+    const expected: Buffer[] = [];
+    for (let n = 0; n <= 40; n++)
+      for (let s = 0; s < 4; s++) {
+        w.byte(0x2c);
+        w.copy(src, s + n, s + 2 * n);
+        // Another source between runs: the writer's view of the first must not be reused.
+        const other = Buffer.from([n, s, 0xfe, 0xff, 0x80]);
+        w.copy(other, 0, other.length);
+        expected.push(Buffer.from([0x2c]), src.subarray(s + n, s + 2 * n), other);
+      }
+    const out = w.buf.subarray(0, w.pos);
+    expect(out.equals(Buffer.concat(expected))).toBe(true);
+  });
+});
