@@ -61,8 +61,4 @@ export class BlockSink {
     const last = this.blocks.length - 1;
     return this.blocks.map((b, i) => (i === last ? b.subarray(0, this.used) : b));
   }
-
-  get length(): number {
-    return this.blocks.length === 0 ? 0 : (this.blocks.length - 1) * BLOCK_BYTES + this.used;
-  }
 }

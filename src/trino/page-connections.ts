@@ -33,7 +33,6 @@ function withOnRead(options: ConnectionOptions, onread: OnReadOpts): ConnectionO
 
 interface Exchange {
   response: Http1Response;
-  sink: BlockSink;
   /** Whether any byte of the answer arrived (a reused connection may be closed before). */
   answered: boolean;
   settle: (error?: Error) => void;
@@ -188,7 +187,6 @@ export class PageConnections {
       signal.addEventListener('abort', onAbort, { once: true });
       const x: Exchange = {
         response: new Http1Response(sink),
-        sink,
         answered: false,
         settle: (error) => {
           clearTimeout(timer);
