@@ -8,9 +8,10 @@ export interface ResultColumns {
   source: TrinoColumn[];
   /** `{name, type}` as the metadata event and document show them (names made unique). */
   meta: { name: string; type: string }[];
-  /** `{"name":` for the first column, `,"name":` for the others: JSON-escaped once per query. */
-  objectKeys: Buffer[];
-  /** The same, as fragments the writer copies a word at a time. */
+  /**
+   * `{"name":` for the first column, `,"name":` for the others: JSON-escaped once per query,
+   * as fragments the writer copies a word at a time.
+   */
   keyFragments: Fragment[];
   /** The bytes of all key fragments: what a row object adds to its values. */
   keyBytes: number;
@@ -35,15 +36,14 @@ export function uniqueNames(names: string[]): string[] {
 export function compileColumns(columns: TrinoColumn[]): ResultColumns {
   const names = uniqueNames(columns.map((c) => c.name));
   const nodes = columns.map((c) => typeNode(c.typeSignature, c.type));
-  const objectKeys = names.map((n, i) =>
-    Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(n)}:`),
+  const keyFragments = names.map((n, i) =>
+    Fragment.of(`${i === 0 ? '{' : ','}${JSON.stringify(n)}:`),
   );
   return {
     source: columns,
     meta: columns.map((c, i) => ({ name: names[i], type: c.type })),
-    objectKeys,
-    keyFragments: objectKeys.map((k) => new Fragment(k)),
-    keyBytes: objectKeys.reduce((sum, k) => sum + k.length, 0) + 1,
+    keyFragments,
+    keyBytes: keyFragments.reduce((sum, k) => sum + k.length, 0) + 1,
     bare: nodes.map((n) => n.base === 'decimal'),
     json: nodes.map(jsonEncoder),
     csv: nodes.map(csvText),

@@ -289,7 +289,7 @@ const rowObject = (columns: TrinoColumn[], values: unknown[]): string =>
 describe('compileColumns and objectRows', () => {
   it('compiles metadata, key fragments and per-type encoders', () => {
     expect(cols.meta.map((m) => m.name)).toEqual(['id', 'name', 'price', 'tags', 'id_2']);
-    expect(cols.objectKeys.map(String)).toEqual([
+    expect(cols.keyFragments.map((k) => String(k.bytes))).toEqual([
       '{"id":',
       ',"name":',
       ',"price":',
@@ -303,7 +303,9 @@ describe('compileColumns and objectRows', () => {
 
   it('escapes column names once in the key fragments', () => {
     const columns = [{ name: 'a"b\\c', type: 'bigint', typeSignature: sig('bigint') }];
-    expect(compileColumns(columns).objectKeys.map(String)).toEqual(['{"a\\"b\\\\c":']);
+    expect(compileColumns(columns).keyFragments.map((k) => String(k.bytes))).toEqual([
+      '{"a\\"b\\\\c":',
+    ]);
     expect(rowObject(columns, [MAX])).toBe(`{"a\\"b\\\\c":${MAX}}`);
   });
 

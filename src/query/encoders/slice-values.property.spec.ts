@@ -206,7 +206,7 @@ function reference(cols: ResultColumns, page: string): { csv: string; json: stri
   const rows = (parse(page, undefined, parseNumberAndBigInt) as { data: unknown[][] }).data;
   const json = rows.map(
     (row) =>
-      `${row.map((v, c) => cols.objectKeys[c].toString('utf8') + (v === null ? 'null' : cols.json[c](v))).join('')}}`,
+      `${row.map((v, c) => cols.keyFragments[c].bytes.toString('utf8') + (v === null ? 'null' : cols.json[c](v))).join('')}}`,
   );
   return {
     csv: rows
