@@ -1,3 +1,4 @@
+import './wasm-tiers';
 import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
