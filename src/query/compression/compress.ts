@@ -4,12 +4,9 @@ import * as zlib from 'node:zlib';
 import type { Chunk } from '../readable-from';
 import type { ContentCoding } from './accept-encoding';
 
-/** A zlib-family compressor. */
-type Compressor = Transform;
-
 /** zstd arrived in Node 22.15 and 23.8; typed here because this project's Node types predate it. */
 interface ZstdZlib {
-  createZstdCompress?: (options: { flush: number; params: Record<number, number> }) => Compressor;
+  createZstdCompress?: (options: { flush: number; params: Record<number, number> }) => Transform;
   constants: { ZSTD_e_flush?: number; ZSTD_c_compressionLevel?: number };
 }
 const zstd = zlib as unknown as ZstdZlib;
@@ -25,7 +22,7 @@ export function availableCodings(): ContentCoding[] {
  * One operation per chunk; a write and then a separate flush were two trips through
  * libuv's thread pool for every chunk.
  */
-function compressor(coding: ContentCoding): Compressor {
+function compressor(coding: ContentCoding): Transform {
   const c = zlib.constants;
   switch (coding) {
     case 'gzip':
