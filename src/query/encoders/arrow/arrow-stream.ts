@@ -1,48 +1,11 @@
-import {
-  AsyncByteQueue,
-  Data,
-  Field,
-  RecordBatch,
-  RecordBatchStreamWriter,
-  Schema,
-  Struct,
-} from 'apache-arrow';
+import { Field, Schema } from 'apache-arrow';
 import { parseExact } from '../../../trino/exact-json';
 import { Token, type RowSlices } from '../../../trino/row-slices';
 import type { TrinoColumn } from '../../../trino/trino-types';
 import { arrowColumn, type ArrowColumn } from './arrow-types';
 import type { ColumnBuilder } from './builders';
-import { Lz4StreamWriter, type ArrowCodec } from './ipc-compression';
-
-/**
- * Takes what apache-arrow's writer emits, synchronously, instead of queueing it for an async
- * reader: each page's bytes are handed on as soon as the page is encoded.
- */
-class Collected extends AsyncByteQueue {
-  private chunks: Uint8Array[] = [];
-  private length = 0;
-
-  override write(value: Uint8Array): void {
-    this.chunks.push(value);
-    this.length += value.byteLength;
-  }
-
-  /**
-   * Everything written since the last take, as one Buffer. Copied here rather than with
-   * Buffer.concat, which wraps each of a batch's hundred-odd pieces in a new view first.
-   */
-  take(): Buffer {
-    const out = Buffer.allocUnsafe(this.length);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.byteLength;
-    }
-    this.chunks = [];
-    this.length = 0;
-    return out;
-  }
-}
+import { CODECS, type ArrowCodec } from './ipc-compression';
+import { END_OF_STREAM, recordBatchMessage, schemaMessage, type BufferCodec } from './ipc-message';
 
 /** Value `k` of a stretch as the JS value the column converters read (text stays text). */
 function value(rows: RowSlices, k: number): unknown {
@@ -71,8 +34,7 @@ function value(rows: RowSlices, k: number): unknown {
  * batch whose metadata says how many rows went out and whether `size` truncated them.
  */
 export class ArrowStream {
-  private readonly sink = new Collected();
-  private readonly writer: RecordBatchStreamWriter;
+  private readonly codec?: BufferCodec;
   private readonly columns: ArrowColumn[];
   /** One per column for the whole stream, emptied before each batch. */
   private readonly builders: ColumnBuilder[];
@@ -80,7 +42,7 @@ export class ArrowStream {
 
   /** `codec` compresses each batch's buffers (the schema and batch headers stay plain). */
   constructor(columns: TrinoColumn[], names: string[], queryId: string, codec?: ArrowCodec) {
-    this.writer = codec === 'lz4' ? new Lz4StreamWriter() : new RecordBatchStreamWriter();
+    this.codec = codec && CODECS[codec];
     this.columns = columns.map((c) => arrowColumn(c.typeSignature));
     this.builders = this.columns.map((c) => c.builder());
     this.schema = new Schema(
@@ -92,8 +54,7 @@ export class ArrowStream {
   }
 
   head(): Buffer {
-    this.writer.reset(this.sink, this.schema);
-    return this.sink.take();
+    return schemaMessage(this.schema);
   }
 
   rows(rows: RowSlices): Buffer {
@@ -106,9 +67,10 @@ export class ArrowStream {
         const k = r * width + c;
         if (!b.appendSlice?.(rows, k)) b.append(value(rows, k));
       }
-    return this.batch(
+    return recordBatchMessage(
       rows.count,
       builders.map((b) => b.finish()),
+      this.codec,
     );
   }
 
@@ -119,14 +81,6 @@ export class ArrowStream {
       ['trino.row_count', String(rowCount)],
       ['trino.truncated', String(truncated)],
     ]);
-    const out = this.batch(0, empty, metadata);
-    this.writer.finish();
-    return Buffer.concat([out, this.sink.take()]);
-  }
-
-  private batch(length: number, children: Data[], metadata?: Map<string, string>): Buffer {
-    const struct = new Data(new Struct(this.schema.fields), 0, length, 0, undefined, children);
-    this.writer.write(new RecordBatch(this.schema, struct, metadata));
-    return this.sink.take();
+    return Buffer.concat([recordBatchMessage(0, empty, this.codec, metadata), END_OF_STREAM]);
   }
 }
