@@ -1,13 +1,13 @@
 // Downloads over a simulated WAN link: identity against compressed CSV (and JSON), each
-// through a shaping proxy on loopback that stands in for `tc netem` (a rate limit and a fixed
-// one-way delay; no loss). Run by `BENCH_WAN=1 npm run bench` with the service up. Env:
+// through Toxiproxy on loopback (scripts/toxiproxy/fetch.sh builds it): a bandwidth and a
+// latency toxic each way, no loss. `tc netem` would be the other choice; this machine's
+// kernel has no netem qdisc. Run by `BENCH_WAN=1 npm run bench` with the service up. Env:
 //   BENCH_WAN_MBIT (50), BENCH_WAN_DELAY_MS (20), BENCH_WAN_REPS (2),
 //   BENCH_WAN_SQL (SELECT * FROM tpch.sf1.orders), BENCH_WAN_READERS (svc-csv,svc-csv-gzip,svc-csv-br)
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,43 +18,53 @@ const REPS = Number(env.BENCH_WAN_REPS ?? 2);
 const SQL = env.BENCH_WAN_SQL ?? 'SELECT * FROM tpch.sf1.orders';
 const READERS = (env.BENCH_WAN_READERS ?? 'svc-csv,svc-csv-gzip,svc-csv-br').split(',');
 const SERVICE = new URL(env.BENCH_SERVICE_URL ?? 'http://127.0.0.1:3100');
-/** About two bandwidth-delay products of queue, as a router's buffer would hold. */
-const QUEUE_BYTES = Math.max(64 * 1024, Math.round(((MBIT * 1e6) / 8) * (DELAY_MS / 1000) * 2));
 
-/**
- * Forwards `from` to `to` at `bitsPerS`, each chunk `delayMs` late. The queue is bounded: past
- * it the sender is paused, so TCP backpressure reaches the service as on a real slow link.
- */
-function shape(from, to, bitsPerS, delayMs) {
-  let freeAt = 0;
-  let queued = 0;
-  const sent = (n) => {
-    queued -= n;
-    if (queued < QUEUE_BYTES / 2) from.resume();
-  };
-  from.on('data', (chunk) => {
-    const now = performance.now();
-    const start = Math.max(now, freeAt);
-    freeAt = start + ((chunk.length * 8) / bitsPerS) * 1000;
-    queued += chunk.length;
-    if (queued > QUEUE_BYTES) from.pause();
-    setTimeout(() => to.write(chunk, () => sent(chunk.length)), freeAt - now + delayMs);
+/** A free loopback port (Toxiproxy is told which ports to use). */
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
-  from.on('end', () => setTimeout(() => to.end(), freeAt - performance.now() + delayMs));
-  from.on('error', () => to.destroy());
 }
 
-function startLink() {
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(SERVICE.port), SERVICE.hostname);
-    shape(client, upstream, MBIT * 1e6, DELAY_MS);
-    shape(upstream, client, MBIT * 1e6, DELAY_MS);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+/** Starts Toxiproxy with one proxy to the service, shaped each way; returns its port. */
+async function startLink() {
+  const bin = execFileSync('bash', [path.join(ROOT, 'scripts/toxiproxy/fetch.sh')], {
+    encoding: 'utf8',
+  }).trim();
+  const apiPort = await freePort();
+  const server = spawn(bin, ['-host', '127.0.0.1', '-port', String(apiPort)], { stdio: 'ignore' });
+  const api = `http://127.0.0.1:${apiPort}`;
+  for (let i = 0; ; i++) {
+    const up = await fetch(`${api}/version`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    if (i === 100) throw new Error('toxiproxy did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const post = async (url, body) => {
+    const res = await fetch(`${api}${url}`, { method: 'POST', body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`toxiproxy ${url}: ${res.status} ${await res.text()}`);
+  };
+  const port = await freePort();
+  await post('/proxies', {
+    name: 'wan',
+    listen: `127.0.0.1:${port}`,
+    upstream: `${SERVICE.hostname}:${SERVICE.port}`,
+    enabled: true,
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: server.address().port })),
-  );
+  for (const stream of ['downstream', 'upstream']) {
+    // Toxiproxy's rate is in kilobytes (1000 bytes) per second.
+    const rate = Math.round((MBIT * 1e6) / 8 / 1000);
+    await post('/proxies/wan/toxics', { type: 'bandwidth', stream, attributes: { rate } });
+    const attributes = { latency: DELAY_MS, jitter: 0 };
+    await post('/proxies/wan/toxics', { type: 'latency', stream, attributes });
+  }
+  return { server, port };
 }
 
 function runReader(reader, serviceUrl) {
@@ -77,7 +87,7 @@ function runReader(reader, serviceUrl) {
 
 const { server, port } = await startLink();
 const linkUrl = `http://127.0.0.1:${port}`;
-console.log(`wan: ${MBIT} Mbit/s, ${DELAY_MS} ms each way, queue ${QUEUE_BYTES} B; ${SQL}`);
+console.log(`wan: ${MBIT} Mbit/s, ${DELAY_MS} ms each way (Toxiproxy); ${SQL}`);
 const runs = [];
 for (let rep = 1; rep <= REPS; rep++) {
   const order = rep % 2 ? READERS : [...READERS].reverse();
@@ -89,12 +99,12 @@ for (let rep = 1; rep <= REPS; rep++) {
     );
   }
 }
-server.close();
+server.kill();
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const base = median(runs.filter((r) => r.reader === READERS[0]).map((r) => r.wallMs));
 const lines = [
-  `Simulated link: ${MBIT} Mbit/s, ${DELAY_MS} ms one way (bench/wan.mjs); \`${SQL}\`; ${REPS} repetitions, median.`,
+  `Simulated link: ${MBIT} Mbit/s, ${DELAY_MS} ms one way (Toxiproxy, bench/wan.mjs); \`${SQL}\`; ${REPS} repetitions, median.`,
   '',
   `| reader | wall s | × ${READERS[0]} time | MB on the wire |`,
   '| ------ | -----: | ------: | -------------: |',
