@@ -9,7 +9,7 @@ const bytesOf = (v: ArrayBufferView): Uint8Array =>
   new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 const EMPTY = new Uint8Array(0);
 
-/** Compresses one body buffer; returns its input when compressing does not make it smaller. */
+/** Compresses one body buffer (a result that is not smaller is dropped for the input). */
 export type BufferCodec = (buffer: Uint8Array) => Uint8Array;
 
 /** One body buffer as written: its bytes, behind an 8-byte length when compressed. */
