@@ -1,11 +1,9 @@
 import { CompressionType, compressionRegistry } from 'apache-arrow';
 import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
-import type { BufferCodec } from './ipc-message';
+import { bytesOf, type BufferCodec } from './ipc-message';
 
 /** The IPC buffer codecs the service writes, by the names Arrow's HTTP convention uses. */
 export type ArrowCodec = 'lz4';
-
-const asBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 /**
  * LZ4_FRAME, the codec Arrow's IPC format names: lz4-napi is lz4_flex (LZ4 in Rust) through
@@ -14,11 +12,11 @@ const asBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, 
  * wrote 1.4 % more bytes (bench/README.md).
  */
 export const CODECS: Record<ArrowCodec, BufferCodec> = {
-  lz4: (data) => compressFrameSync(asBuffer(data)),
+  lz4: (data) => compressFrameSync(bytesOf(data)),
 };
 
 // apache-arrow leaves codecs to the application. Only its reader needs one (the tests read
 // streams with it); the service writes its batches itself (ipc-message.ts).
 compressionRegistry.set(CompressionType.LZ4_FRAME, {
-  decode: (data) => decompressFrameSync(asBuffer(data)),
+  decode: (data) => decompressFrameSync(bytesOf(data)),
 });

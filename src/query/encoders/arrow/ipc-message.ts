@@ -5,8 +5,9 @@ const V5 = 4;
 const RECORD_BATCH = 3;
 
 const pad8 = (n: number): number => (n + 7) & ~7;
-const bytesOf = (v: ArrayBufferView): Uint8Array =>
-  new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+/** The bytes of any typed array, as a Buffer over the same memory (lz4-napi takes Buffers). */
+export const bytesOf = (v: ArrayBufferView): Buffer =>
+  Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 const EMPTY = new Uint8Array(0);
 
 /** Compresses one body buffer (a result that is not smaller is dropped for the input). */
@@ -17,6 +18,9 @@ interface Region {
   bytes: Uint8Array;
   /** The uncompressed length (or -1, stored as is) that precedes a compressed buffer. */
   prefix?: number;
+  /** Where it starts in the body, and its length there (prefix included). */
+  offset: number;
+  length: number;
 }
 
 /**
@@ -54,15 +58,15 @@ interface Parts {
   values: { subarray(begin: number, end: number): ArrayBufferView };
 }
 
-function region(buffer: Uint8Array, codec?: BufferCodec): Region {
-  if (!codec || buffer.byteLength === 0) return { bytes: buffer };
+/** `buffer` as written at `offset`: compressed when that makes it smaller. */
+function region(buffer: Uint8Array, offset: number, codec?: BufferCodec): Region {
+  if (!codec || buffer.byteLength === 0)
+    return { bytes: buffer, offset, length: buffer.byteLength };
   const packed = codec(buffer);
-  return packed.byteLength < buffer.byteLength
-    ? { bytes: packed, prefix: buffer.byteLength }
-    : { bytes: buffer, prefix: -1 };
+  const [bytes, prefix] =
+    packed.byteLength < buffer.byteLength ? [packed, buffer.byteLength] : [buffer, -1];
+  return { bytes, prefix, offset, length: 8 + bytes.byteLength };
 }
-
-const regionLength = (r: Region): number => (r.prefix === undefined ? 0 : 8) + r.bytes.byteLength;
 
 /**
  * One record batch as an encapsulated IPC stream message: continuation marker, metadata
@@ -80,22 +84,21 @@ export function recordBatchMessage(
   const nodes: Data[] = [];
   const buffers: Uint8Array[] = [];
   for (const c of columns) collect(c, nodes, buffers);
-  const regions = buffers.map((b) => region(b, codec));
-  const offsets: number[] = [];
+  const regions: Region[] = [];
   let bodyLength = 0;
-  for (const r of regions) {
-    offsets.push(bodyLength);
-    bodyLength = pad8(bodyLength + regionLength(r));
+  for (const b of buffers) {
+    const r = region(b, bodyLength, codec);
+    regions.push(r);
+    bodyLength = pad8(bodyLength + r.length);
   }
   const meta = FLAT.reset();
-  writeMessage(meta, { length, nodes, regions, offsets, bodyLength, codec, metadata });
+  writeMessage(meta, { length, nodes, regions, bodyLength, codec, metadata });
   const out = framed(meta.bytes(), bodyLength);
   const bodyStart = out.byteLength - bodyLength;
   let at = bodyStart;
-  for (let i = 0; i < regions.length; i++) {
-    const start = bodyStart + offsets[i];
+  for (const r of regions) {
+    const start = bodyStart + r.offset;
     out.fill(0, at, start);
-    const r = regions[i];
     at = start;
     if (r.prefix !== undefined) {
       writeInt64(out, at, r.prefix);
@@ -134,7 +137,6 @@ interface BatchMeta {
   length: number;
   nodes: Data[];
   regions: Region[];
-  offsets: number[];
   bodyLength: number;
   codec?: BufferCodec;
   metadata?: Map<string, string>;
@@ -159,7 +161,7 @@ function writeMessage(w: FlatWriter, m: BatchMeta): void {
   w.point(batch + 4, w.structs(m.nodes.length));
   for (const n of m.nodes) w.push64(n.length, n.nullCount);
   w.point(batch + 16, w.structs(m.regions.length));
-  m.regions.forEach((r, i) => w.push64(m.offsets[i], regionLength(r)));
+  for (const r of m.regions) w.push64(r.offset, r.length);
   // BodyCompression with its defaults, LZ4_FRAME per BUFFER, which flatbuffers leave out.
   if (m.codec) w.point(batch + 20, w.table(4, []));
   if (m.metadata) w.point(message + 12, keyValues(w, m.metadata));
