@@ -29,8 +29,13 @@ describe('the query console in Chromium', () => {
 
   const text = (id: string): Promise<string> => page.locator(`#${id}`).innerText();
 
-  /** Runs `sql` with Ctrl+Enter, as the keyboard shortcut says. */
+  /**
+   * Runs `sql` with Ctrl+Enter, as the keyboard shortcut says. The console ignores Run while
+   * a run is going, and a run shows its `complete` status before its stream has closed, so
+   * the last run must be over first: Cancel is disabled once it is.
+   */
   async function run(sql: string): Promise<void> {
+    await page.locator('#cancel:disabled').waitFor();
     await page.locator('#sql').fill(sql);
     await page.locator('#sql').press('Control+Enter');
   }
