@@ -9,7 +9,6 @@ import {
   Param,
   Post,
   Res,
-  StreamableFile,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -28,12 +27,7 @@ import { ErrorResponseDto, QueryErrorResponseDto } from '../common/error-respons
 import { DownloadRequestDto, QueryBaseDto, QueryRequestDto } from './dto/query-request.dto';
 import { QueryDocumentDto, SSE_EVENTS, ServerSentEventDto } from './dto/query-response.dto';
 import { QueryCancel } from './query-cancel.service';
-import {
-  QueryService,
-  type RequestContext,
-  type StreamOptions,
-  type StreamResponse,
-} from './query.service';
+import { QueryService, type RequestContext, type StreamOptions } from './query.service';
 import { arrowCodec } from './compression/accept-codecs';
 import { negotiateEncoding, type ContentCoding } from './compression/accept-encoding';
 import { availableCodings } from './compression/compress';
@@ -44,19 +38,9 @@ import { jsonFormat } from './formats/json.format';
 import type { ResultFormat } from './formats/result-format';
 import { sseFormat } from './formats/sse.format';
 import { ApiQueryErrors } from './query-errors.decorator';
+import { sendBody } from './send-body';
 
 const logger = new Logger('Stream');
-
-/**
- * Sets the response headers and hands the body to Nest, which pipes it with backpressure,
- * destroys it when the client goes away, and cuts the connection when it fails midway.
- */
-function send(res: Response, out: StreamResponse): StreamableFile {
-  for (const [k, v] of Object.entries(out.headers)) res.setHeader(k, v);
-  return new StreamableFile(out.body).setErrorLogger((e) =>
-    logger.warn(`stream aborted: ${e.message}`),
-  );
-}
 
 /** The request id, and a signal that fires if the client leaves before the response is done. */
 function context(res: Response): RequestContext {
@@ -127,8 +111,8 @@ export class QueryController {
   query(
     @CurrentPrincipal() principal: Principal,
     @Body() body: QueryRequestDto,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<StreamableFile> {
+    @Res() res: Response,
+  ): Promise<void> {
     // Never compressed: most proxies buffer a compressed event stream (docs/compression.md).
     return this.run(res, principal, body, sseFormat, { progress: body.progress === true });
   }
@@ -142,8 +126,8 @@ export class QueryController {
   downloadCsv(
     @CurrentPrincipal() principal: Principal,
     @Body() body: DownloadRequestDto,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<StreamableFile> {
+    @Res() res: Response,
+  ): Promise<void> {
     return this.run(res, principal, body, csvFormat(body.filename), {
       coding: downloadCoding(res),
     });
@@ -156,8 +140,8 @@ export class QueryController {
   downloadJson(
     @CurrentPrincipal() principal: Principal,
     @Body() body: DownloadRequestDto,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<StreamableFile> {
+    @Res() res: Response,
+  ): Promise<void> {
     return this.run(res, principal, body, jsonFormat(body.filename), {
       coding: downloadCoding(res),
     });
@@ -176,8 +160,8 @@ export class QueryController {
   downloadArrow(
     @CurrentPrincipal() principal: Principal,
     @Body() body: DownloadRequestDto,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<StreamableFile> {
+    @Res() res: Response,
+  ): Promise<void> {
     const codec = arrowCodec(res.req.headers.accept);
     return this.run(res, principal, body, arrowFormat(body.filename, codec), {
       coding: arrowCoding(res, codec !== undefined),
@@ -210,7 +194,9 @@ export class QueryController {
     body: QueryBaseDto,
     format: ResultFormat,
     options: StreamOptions,
-  ): Promise<StreamableFile> {
-    return send(res, await this.queries.stream(principal, body, format, context(res), options));
+  ): Promise<void> {
+    // Written by the service, not piped by Nest: see sendBody.
+    const out = await this.queries.stream(principal, body, format, context(res), options);
+    await sendBody(res, out.headers, out.body, (e) => logger.warn(`stream aborted: ${e.message}`));
   }
 }
