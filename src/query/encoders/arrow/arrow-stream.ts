@@ -2,6 +2,7 @@ import { Field, Schema } from 'apache-arrow';
 import { parseExact } from '../../../trino/exact-json';
 import { Token, type RowSlices } from '../../../trino/row-slices';
 import type { TrinoColumn } from '../../../trino/trino-types';
+import { BatchBuffers } from './batch-buffers';
 import { arrowColumn, type ArrowColumn } from './arrow-types';
 import type { ColumnBuilder } from './builders';
 import { CODECS, type ArrowCodec } from './ipc-compression';
@@ -39,6 +40,7 @@ export class ArrowStream {
   /** One per column for the whole stream, emptied before each batch. */
   private readonly builders: ColumnBuilder[];
   private readonly schema: Schema;
+  private readonly buffers = new BatchBuffers();
 
   /** `codec` compresses each batch's buffers (the schema and batch headers stay plain). */
   constructor(columns: TrinoColumn[], names: string[], queryId: string, codec?: ArrowCodec) {
@@ -71,6 +73,8 @@ export class ArrowStream {
       rows.count,
       builders.map((b) => b.finish()),
       this.codec,
+      undefined,
+      this.buffers.take,
     );
   }
 

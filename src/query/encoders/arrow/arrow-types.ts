@@ -55,7 +55,7 @@ const text = (v: unknown): string => {
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return `${v}`;
   return genericJson(v);
 };
-const utf8 = (v: unknown): Uint8Array => Buffer.from(text(v), 'utf8');
+const utf8 = (v: unknown): Buffer => Buffer.from(text(v), 'utf8');
 
 /** Arrow's time units by the fractional digits they hold exactly. */
 const UNITS: [number, TimeUnit][] = [

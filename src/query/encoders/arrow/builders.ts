@@ -1,5 +1,6 @@
 import { Data, type DataType } from 'apache-arrow';
 import { Token, type RowSlices } from '../../../trino/row-slices';
+import { ByteWriter } from '../byte-writer';
 
 /**
  * Column builders for one record batch: each takes a value (or null) per row and ends as an
@@ -167,57 +168,53 @@ export class BoolBuilder implements ColumnBuilder {
   }
 }
 
-/** Utf8 or Binary: offsets and bytes; `bytes` gives a value's. */
+/**
+ * Utf8 or Binary: offsets and bytes; `encode` gives a value's. The bytes go through a
+ * ByteWriter, whose copy of a short run by hand measured faster than a native copy per value.
+ */
 export class VarBuilder implements ColumnBuilder {
   private readonly v = new Validity();
   private offsets = new Int32Array(65);
-  private bytes = new Uint8Array(1024);
-  private end = 0;
+  private readonly bytes = new ByteWriter(1024);
 
   constructor(
     private readonly type: DataType,
-    private readonly encode: (value: unknown) => Uint8Array,
+    private readonly encode: (value: unknown) => Buffer,
     /** True for Utf8 holding the string itself (not, say, Binary from base64 text). */
     private readonly plain = false,
   ) {}
 
   append(value: unknown): void {
-    if (value !== null) {
-      const b = this.encode(value);
-      this.bytes = grow(this.bytes, this.end + b.length);
-      this.bytes.set(b, this.end);
-      this.end += b.length;
-    }
-    this.v.push(value !== null);
-    this.offsets = grow(this.offsets, this.v.length + 1);
-    this.offsets[this.v.length] = this.end;
+    if (value !== null) this.bytes.bytes(this.encode(value));
+    this.next(value !== null);
   }
 
   /** A string with no escapes: its bytes between the quotes are its UTF-8 value. */
   appendSlice(rows: RowSlices, k: number): boolean {
     const kind = rows.kinds[k];
     if (!this.plain || (kind !== Token.String && kind !== Token.Comma)) return false;
-    const start = rows.starts[k] + 1;
-    const length = rows.ends[k] - 1 - start;
-    this.bytes = grow(this.bytes, this.end + length);
-    rows.bytes.copy(this.bytes, this.end, start, start + length);
-    this.end += length;
-    this.v.push(true);
-    this.offsets = grow(this.offsets, this.v.length + 1);
-    this.offsets[this.v.length] = this.end;
+    this.bytes.copy(rows.bytes, rows.starts[k] + 1, rows.ends[k] - 1);
+    this.next(true);
     return true;
   }
 
   finish(): Data {
     return data(this.type, this.v, {
       offsets: this.offsets.subarray(0, this.v.length + 1),
-      values: this.bytes.subarray(0, this.end),
+      values: this.bytes.buf.subarray(0, this.bytes.pos),
     });
   }
 
   reset(): void {
     this.v.reset();
-    this.end = 0;
+    this.bytes.pos = 0;
+  }
+
+  /** Ends a value: its validity and where the next one starts. */
+  private next(valid: boolean): void {
+    this.v.push(valid);
+    this.offsets = grow(this.offsets, this.v.length + 1);
+    this.offsets[this.v.length] = this.bytes.pos;
   }
 }
 

@@ -9,6 +9,8 @@ const pad8 = (n: number): number => (n + 7) & ~7;
 export const bytesOf = (v: ArrayBufferView): Buffer =>
   Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 const EMPTY = new Uint8Array(0);
+/** A message's Buffer when its writer keeps none to fill again. */
+const fresh = (bytes: number): Buffer => Buffer.allocUnsafe(bytes);
 
 /** Compresses one body buffer (a result that is not smaller is dropped for the input). */
 export type BufferCodec = (buffer: Uint8Array) => Uint8Array;
@@ -80,6 +82,7 @@ export function recordBatchMessage(
   columns: Data[],
   codec?: BufferCodec,
   metadata?: Map<string, string>,
+  alloc: (bytes: number) => Buffer = fresh,
 ): Buffer {
   const nodes: Data[] = [];
   const buffers: Uint8Array[] = [];
@@ -93,7 +96,7 @@ export function recordBatchMessage(
   }
   const meta = FLAT.reset();
   writeMessage(meta, { length, nodes, regions, bodyLength, codec, metadata });
-  const out = framed(meta.bytes(), bodyLength);
+  const out = framed(meta.bytes(), bodyLength, alloc);
   const bodyStart = out.byteLength - bodyLength;
   let at = bodyStart;
   for (const r of regions) {
@@ -120,9 +123,13 @@ export function schemaMessage(schema: Schema): Buffer {
  * A Buffer with room for `body` bytes after the framed metadata: continuation marker,
  * metadata length, the metadata itself and its zero padding to 8 bytes.
  */
-function framed(metadata: Uint8Array, body: number): Buffer {
+function framed(
+  metadata: Uint8Array,
+  body: number,
+  alloc: (bytes: number) => Buffer = fresh,
+): Buffer {
   const metaLength = pad8(metadata.byteLength);
-  const out = Buffer.allocUnsafe(8 + metaLength + body);
+  const out = alloc(8 + metaLength + body);
   out.writeUInt32LE(0xffffffff, 0);
   out.writeInt32LE(metaLength, 4);
   out.set(metadata, 8);
