@@ -3,7 +3,7 @@
 // the builds take turns (their order alternating), and each runs:
 //   - the levels of BENCH_MEMORY_LEVELS: N concurrent streams read at full speed, `mixed`
 //     (CSV, JSON and SSE in turn, as the load test, of BENCH_MEMORY_SQL) or `csv` (of
-//     BENCH_MEMORY_CSV_SQL; `csv-gzip`, `csv-br` and `arrow` download the same). Recorded:
+//     BENCH_MEMORY_CSV_SQL; `csv-gzip`, `csv-br`, `arrow` and `arrow-lz4` download the same). Recorded:
 //     peak VmRSS (sampled every 50 ms), peak heapUsed (the memory probe, every 100 ms),
 //     refusals (503 REPLICA_FULL), and whether the rows of the admitted streams are exact;
 //   - one stream per format of each BENCH_MEMORY_THROUGHPUT table (tpch.sf1.orders and
@@ -160,13 +160,15 @@ async function main() {
   mkdirSync(TMP, { recursive: true });
   const count = (sql) => trinoScalar(TRINO, `SELECT count(*) FROM (${sql})`);
   const csvRows = await count(CSV_SQL);
-  // csv-gzip and csv-br: the CSV level's downloads, asked for compressed; arrow: as Arrow.
+  // csv-gzip and csv-br: the CSV level's downloads, asked for compressed; arrow: as Arrow,
+  // arrow-lz4: with LZ4_FRAME buffers.
   const perStream = {
     mixed: await count(SQL),
     csv: csvRows,
     'csv-gzip': csvRows,
     'csv-br': csvRows,
     arrow: csvRows,
+    'arrow-lz4': csvRows,
   };
   const runs = [];
   console.log(
@@ -176,7 +178,7 @@ async function main() {
     const order = rep % 2 ? builds : [...builds].reverse();
     for (const [build, dir] of order) {
       for (const { kind, n } of levels) {
-        const csv = kind.startsWith('csv') || kind === 'arrow';
+        const csv = kind.startsWith('csv') || kind.startsWith('arrow');
         let r;
         try {
           r = await measure(dir, `svc-${kind}`, csv ? CSV_SQL : SQL, n);
