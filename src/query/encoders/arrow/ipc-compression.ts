@@ -1,18 +1,20 @@
 import { CompressionType, compressionRegistry } from 'apache-arrow';
-import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
+import { decompressFrameSync } from 'lz4-napi';
+import { Lz4Frames } from './lz4-frame';
 import { bytesOf, type BufferCodec } from './ipc-message';
 
 /** The IPC buffer codecs the service writes, by the names Arrow's HTTP convention uses. */
 export type ArrowCodec = 'lz4';
 
 /**
- * LZ4_FRAME, the codec Arrow's IPC format names: lz4-napi is lz4_flex (LZ4 in Rust) through
- * N-API, prebuilt per platform on npm (Node 20 has neither LZ4 nor ZSTD). Its frame encoder:
- * its block encoder, faster alone, wrapped in a frame here measured slower in the service and
- * wrote 1.4 % more bytes (bench/README.md).
+ * LZ4_FRAME, the codec Arrow's IPC format names, written by the service (lz4-frame.ts) into
+ * memory each batch reuses: batches are written one at a time, synchronously, so one writer
+ * serves every stream. Node 20 has neither LZ4 nor ZSTD.
  */
+const lz4 = new Lz4Frames();
+
 export const CODECS: Record<ArrowCodec, BufferCodec> = {
-  lz4: (data) => compressFrameSync(bytesOf(data)),
+  lz4: { reset: () => lz4.reset(), compress: (data) => lz4.frame(data) },
 };
 
 // apache-arrow leaves codecs to the application. Only its reader needs one (the tests read

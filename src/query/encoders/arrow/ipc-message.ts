@@ -12,8 +12,12 @@ const EMPTY = new Uint8Array(0);
 /** A message's Buffer when its writer keeps none to fill again. */
 const fresh = (bytes: number): Buffer => Buffer.allocUnsafe(bytes);
 
-/** Compresses one body buffer (a result that is not smaller is dropped for the input). */
-export type BufferCodec = (buffer: Uint8Array) => Uint8Array;
+/** Compresses body buffers (a result that is not smaller is dropped for the input). */
+export interface BufferCodec {
+  /** Called as each batch starts: the last batch's results have been copied out by then. */
+  reset(): void;
+  compress(buffer: Uint8Array): Uint8Array;
+}
 
 /** One body buffer as written: its bytes, behind an 8-byte length when compressed. */
 interface Region {
@@ -64,7 +68,7 @@ interface Parts {
 function region(buffer: Uint8Array, offset: number, codec?: BufferCodec): Region {
   if (!codec || buffer.byteLength === 0)
     return { bytes: buffer, offset, length: buffer.byteLength };
-  const packed = codec(buffer);
+  const packed = codec.compress(buffer);
   const [bytes, prefix] =
     packed.byteLength < buffer.byteLength ? [packed, buffer.byteLength] : [buffer, -1];
   return { bytes, prefix, offset, length: 8 + bytes.byteLength };
@@ -87,6 +91,7 @@ export function recordBatchMessage(
   const nodes: Data[] = [];
   const buffers: Uint8Array[] = [];
   for (const c of columns) collect(c, nodes, buffers);
+  codec?.reset();
   const regions: Region[] = [];
   let bodyLength = 0;
   for (const b of buffers) {
