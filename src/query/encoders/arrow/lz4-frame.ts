@@ -99,15 +99,13 @@ function block(
   const matchEnd = e - LAST_LITERALS;
   let i = s;
   let misses = 1 << SKIP_TRIGGER;
-  let seq = read32(v, i);
   while (i < lastStart) {
+    const seq = read32(v, i);
     const h = hash(seq);
     const ref = seen[h];
     seen[h] = i;
     if (ref < s || ref >= i || i - ref > 0xffff || read32(v, ref) !== seq) {
-      const step = misses++ >> SKIP_TRIGGER;
-      i += step;
-      seq = read32(v, i);
+      i += misses++ >> SKIP_TRIGGER;
       continue;
     }
     let at = i;
@@ -121,7 +119,6 @@ function block(
     i = at + length;
     anchor = i;
     misses = 1 << SKIP_TRIGGER;
-    if (i < lastStart) seq = read32(v, i);
   }
   // The last literals: a token with no match.
   const literals = e - anchor;
