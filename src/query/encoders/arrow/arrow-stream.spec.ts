@@ -4,6 +4,7 @@ import { PageTokenizer, Scratch } from '../../../trino/page-tokenizer';
 import type { TrinoColumn } from '../../../trino/trino-types';
 import { ArrowStream } from './arrow-stream';
 import type { ArrowCodec } from './ipc-compression';
+import '../../../../test/support/arrow-lz4';
 
 const sig = (rawType: string, ...longs: number[]) => ({
   rawType,

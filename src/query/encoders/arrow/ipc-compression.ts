@@ -1,7 +1,5 @@
-import { CompressionType, compressionRegistry } from 'apache-arrow';
-import { decompressFrameSync } from 'lz4-napi';
 import { Lz4Frames } from './lz4-frame';
-import { bytesOf, type BufferCodec } from './ipc-message';
+import type { BufferCodec } from './ipc-message';
 
 /** The IPC buffer codecs the service writes, by the names Arrow's HTTP convention uses. */
 export type ArrowCodec = 'lz4';
@@ -16,9 +14,3 @@ const lz4 = new Lz4Frames();
 export const CODECS: Record<ArrowCodec, BufferCodec> = {
   lz4: { reset: () => lz4.reset(), compress: (data) => lz4.frame(data) },
 };
-
-// apache-arrow leaves codecs to the application. Only its reader needs one (the tests read
-// streams with it); the service writes its batches itself (ipc-message.ts).
-compressionRegistry.set(CompressionType.LZ4_FRAME, {
-  decode: (data) => decompressFrameSync(bytesOf(data)),
-});

@@ -17,6 +17,7 @@ import {
 } from 'apache-arrow';
 import { CODECS } from './ipc-compression';
 import { END_OF_STREAM, recordBatchMessage, schemaMessage } from './ipc-message';
+import '../../../../test/support/arrow-lz4';
 
 /** Columns of every buffer layout the service writes: flat, bits, offsets, nested, nulls. */
 function columns(): Data[] {

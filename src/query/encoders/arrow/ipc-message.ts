@@ -5,7 +5,7 @@ const V5 = 4;
 const RECORD_BATCH = 3;
 
 const pad8 = (n: number): number => (n + 7) & ~7;
-/** The bytes of any typed array, as a Buffer over the same memory (lz4-napi takes Buffers). */
+/** The bytes of any typed array, as a Buffer over the same memory. */
 export const bytesOf = (v: ArrayBufferView): Buffer =>
   Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 const EMPTY = new Uint8Array(0);
