@@ -51,18 +51,19 @@ export async function sendBody(
   };
   res.once('close', leave);
   let started = false;
+  const start = (): void => {
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    started = true;
+  };
   try {
     for await (const chunk of body as AsyncIterable<string | Buffer>) {
-      if (!started) {
-        for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-        started = true;
-      }
+      if (!started) start();
       const release = afterWrite.get(chunk as object);
       const more = release ? res.write(chunk, (e) => e || release()) : res.write(chunk);
       if (!more) await drained(res);
       if (res.destroyed) return;
     }
-    if (!started) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    if (!started) start();
     res.end();
   } catch (e) {
     // The client left first: its leaving destroyed the body, and nobody is there to tell.

@@ -6,10 +6,16 @@
  * here a batch's frames share memory that the next batch writes over.
  */
 
-/** Magic number, then FLG (version 1, independent blocks, no checksums), BD (64 KiB blocks), HC. */
+/**
+ * Magic number, then FLG (version 1, independent blocks, no checksums), BD (64 KiB blocks) and
+ * HC, the second byte of xxHash32 of FLG and BD: fixed, since they are.
+ */
 const HEADER = [0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0x82];
 const BLOCK = 64 * 1024;
-/** The format's rules: a match starts at least 12 bytes before a block's end, and ends at least 5 before. */
+/**
+ * The format's rules: a match starts 12 or more bytes before a block's end, and ends 5 or
+ * more before it.
+ */
 const MF_LIMIT = 12;
 const LAST_LITERALS = 5;
 const HASH_LOG = 12;
@@ -27,7 +33,7 @@ const read32 = (v: DataView, i: number): number => v.getInt32(i, true);
 
 const hash = (seq: number): number => Math.imul(seq, 2654435761) >>> (32 - HASH_LOG);
 
-/** How many bytes from `a` equal those from `b`, up to `end`: four at a time, then the first that differs. */
+/** How many bytes from `a` equal those from `b`, up to `end`: four at a time, then the rest. */
 function matchLength(src: Uint8Array, v: DataView, a: number, b: number, end: number): number {
   const start = a;
   while (a + 4 <= end) {
