@@ -126,4 +126,25 @@ describe('sendBody', () => {
     expect(got.text).toBe('failed before the head');
     expect(s.rejections).toEqual([new Error('too early')]);
   });
+
+  it('destroys the body at once when the client left before it was handed over', async () => {
+    const body = new Readable({ objectMode: true, read: () => undefined });
+    body.push('head');
+    let settled!: Promise<void>;
+    server = createServer((req, res) => {
+      req.socket.destroy();
+      res.once('close', () => {
+        settled = sendBody(res, {}, body, () => undefined);
+      });
+    });
+    const port = await listen(server);
+    await new Promise<void>((resolve) =>
+      request({ port, host: '127.0.0.1' })
+        .on('error', () => resolve())
+        .end(),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await settled;
+    expect(body.destroyed).toBe(true);
+  });
 });

@@ -15,8 +15,9 @@ export function releaseWhenWritten<C extends object>(chunk: C, release: () => vo
   return chunk;
 }
 
-/** Resolves when `res` wants more, or has closed. */
+/** Resolves when `res` wants more, or has closed (at once if it has). */
 function drained(res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
       res.off('drain', done);
@@ -49,6 +50,8 @@ export async function sendBody(
   const leave = (): void => {
     if (!body.readableEnded) body.destroy();
   };
+  // The client may have left while the query was being opened: 'close' has fired by then.
+  if (res.destroyed) return leave();
   res.once('close', leave);
   let started = false;
   const start = (): void => {
