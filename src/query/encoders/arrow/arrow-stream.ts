@@ -72,9 +72,7 @@ export class ArrowStream {
     return recordBatchMessage(
       rows.count,
       builders.map((b) => b.finish()),
-      this.codec,
-      undefined,
-      this.buffers.take,
+      { codec: this.codec, alloc: this.buffers.take },
     );
   }
 
@@ -85,6 +83,9 @@ export class ArrowStream {
       ['trino.row_count', String(rowCount)],
       ['trino.truncated', String(truncated)],
     ]);
-    return Buffer.concat([recordBatchMessage(0, empty, this.codec, metadata), END_OF_STREAM]);
+    return Buffer.concat([
+      recordBatchMessage(0, empty, { codec: this.codec, metadata }),
+      END_OF_STREAM,
+    ]);
   }
 }

@@ -207,7 +207,7 @@ export class VarBuilder implements ColumnBuilder {
 
   reset(): void {
     this.v.reset();
-    this.bytes.pos = 0;
+    this.bytes.reset(0);
   }
 
   /** Ends a value: its validity and where the next one starts. */

@@ -78,7 +78,7 @@ describe('recordBatchMessage', () => {
     ]).toUint8Array(true);
     const ours = Buffer.concat([
       schemaMessage(schema),
-      recordBatchMessage(3, cols, undefined, metadata),
+      recordBatchMessage(3, cols, { metadata }),
       END_OF_STREAM,
     ]);
     const [[a], [b]] = [batches(theirs), batches(ours)];
@@ -106,7 +106,7 @@ describe('recordBatchMessage', () => {
   it('frames every message to 8 bytes, metadata and body alike', () => {
     const cols = columns();
     for (const codec of [undefined, CODECS.lz4]) {
-      const out = recordBatchMessage(3, cols, codec, new Map([['k', 'odd-length']]));
+      const out = recordBatchMessage(3, cols, { codec, metadata: new Map([['k', 'odd-length']]) });
       expect(out.readUInt32LE(0)).toBe(0xffffffff);
       const metaLength = out.readInt32LE(4);
       expect(metaLength % 8).toBe(0);
@@ -120,7 +120,7 @@ describe('recordBatchMessage', () => {
 
   it('stores a buffer that lz4 would not shrink as is, behind -1', () => {
     const cols = [vectorFromArray([1n], new Int64()).data[0]];
-    const out = recordBatchMessage(1, cols, CODECS.lz4);
+    const out = recordBatchMessage(1, cols, { codec: CODECS.lz4 });
     const [{ buffers }] = batches(out);
     // The validity buffer is empty; the 8 value bytes follow the -1 that says "stored as is".
     expect(buffers[0]).toHaveLength(0);

@@ -74,6 +74,13 @@ function region(buffer: Uint8Array, offset: number, codec?: BufferCodec): Region
   return { bytes, prefix, offset, length: 8 + bytes.byteLength };
 }
 
+/** How a batch is written: its buffers' codec, custom metadata, where its Buffer comes from. */
+export interface BatchOptions {
+  codec?: BufferCodec;
+  metadata?: Map<string, string>;
+  alloc?: (bytes: number) => Buffer;
+}
+
 /**
  * One record batch as an encapsulated IPC stream message: continuation marker, metadata
  * length, the Message flatbuffer, then the body, everything padded to 8 bytes, in one Buffer.
@@ -84,9 +91,7 @@ function region(buffer: Uint8Array, offset: number, codec?: BufferCodec): Region
 export function recordBatchMessage(
   length: number,
   columns: Data[],
-  codec?: BufferCodec,
-  metadata?: Map<string, string>,
-  alloc: (bytes: number) => Buffer = fresh,
+  { codec, metadata, alloc = fresh }: BatchOptions = {},
 ): Buffer {
   const nodes: Data[] = [];
   const buffers: Uint8Array[] = [];
@@ -121,18 +126,14 @@ export function recordBatchMessage(
 
 /** The schema message (apache-arrow encodes it: once per stream, its cost does not matter). */
 export function schemaMessage(schema: Schema): Buffer {
-  return framed(Message.encode(Message.from(schema)), 0);
+  return framed(Message.encode(Message.from(schema)), 0, fresh);
 }
 
 /**
  * A Buffer with room for `body` bytes after the framed metadata: continuation marker,
  * metadata length, the metadata itself and its zero padding to 8 bytes.
  */
-function framed(
-  metadata: Uint8Array,
-  body: number,
-  alloc: (bytes: number) => Buffer = fresh,
-): Buffer {
+function framed(metadata: Uint8Array, body: number, alloc: (bytes: number) => Buffer): Buffer {
   const metaLength = pad8(metadata.byteLength);
   const out = alloc(8 + metaLength + body);
   out.writeUInt32LE(0xffffffff, 0);
