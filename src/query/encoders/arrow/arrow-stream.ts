@@ -62,13 +62,7 @@ export class ArrowStream {
   rows(rows: RowSlices): Buffer {
     const builders = this.builders;
     for (const b of builders) b.reset();
-    const width = rows.width;
-    for (let r = rows.first; r < rows.first + rows.count; r++)
-      for (let c = 0; c < width; c++) {
-        const b = builders[c];
-        const k = r * width + c;
-        if (!b.appendSlice?.(rows, k)) b.append(value(rows, k));
-      }
+    for (let c = 0; c < builders.length; c++) builders[c].appendColumn(rows, c, value);
     return recordBatchMessage(
       rows.count,
       builders.map((b) => b.finish()),

@@ -10,16 +10,34 @@ import { ByteWriter } from '../byte-writer';
 export interface ColumnBuilder {
   append(value: unknown): void;
   /**
-   * Appends value `k` of a stretch straight from Trino's bytes, when this builder can for
-   * that token (a top-level integer, a plain string); false leaves it to `append`.
+   * Appends column `column` of every row of a stretch: straight from Trino's bytes where this
+   * builder can for a token (a top-level integer, a plain string), else `read`'s JS value.
+   * A column at a time, so each builder's loop calls one kind of code, not every column's.
    */
-  appendSlice?(rows: RowSlices, k: number): boolean;
+  appendColumn(rows: RowSlices, column: number, read: ReadValue): void;
   finish(): Data;
   /**
    * Empties the builder for the next batch, keeping its buffers: the writer has copied the
    * last batch out by then, and fresh typed arrays per batch were most of Arrow's garbage.
    */
   reset(): void;
+}
+
+/** Value `k` of a stretch as the JS value `append` takes (see arrow-stream.ts). */
+export type ReadValue = (rows: RowSlices, k: number) => unknown;
+
+/** Indexes of column `column`'s values in a stretch: from `first`, below `end`, a row apart. */
+function columnKeys(rows: RowSlices, column: number): { first: number; end: number } {
+  return {
+    first: rows.first * rows.width + column,
+    end: (rows.first + rows.count) * rows.width,
+  };
+}
+
+/** Appends a column value by value, for builders that never read Trino's bytes. */
+function appendValues(b: ColumnBuilder, rows: RowSlices, column: number, read: ReadValue): void {
+  const { first, end } = columnKeys(rows, column);
+  for (let k = first; k < end; k += rows.width) b.append(read(rows, k));
 }
 
 /** Validity bits, one per row, allocated only once a null turns up. */
@@ -87,7 +105,7 @@ export interface FixedCodec<A> {
   width: number;
   write(values: A, at: number, value: unknown): void;
   /** Writes value `k` of `rows` at `at` if it can; false leaves it to `write`. */
-  slice?(values: A, at: number, rows: RowSlices, k: number): boolean;
+  slice?: (values: A, at: number, rows: RowSlices, k: number) => boolean;
   /** The buffer Arrow gets for `n` values (int64 columns fill 32-bit words, see int64Codec). */
   view?(values: A, n: number): ArrayBufferView;
 }
@@ -112,13 +130,16 @@ export class FixedBuilder<A extends Typed | Uint32Array> implements ColumnBuilde
     else this.codec.write(this.values, at, value);
   }
 
-  appendSlice(rows: RowSlices, k: number): boolean {
-    if (!this.codec.slice) return false;
-    // room() may grow the buffer: ask for it before reading this.values.
-    const at = this.room();
-    if (!this.codec.slice(this.values, at, rows, k)) return false;
-    this.v.push(true);
-    return true;
+  appendColumn(rows: RowSlices, column: number, read: ReadValue): void {
+    const slice = this.codec.slice;
+    if (!slice) return appendValues(this, rows, column, read);
+    this.reserve(rows.count);
+    const { first, end } = columnKeys(rows, column);
+    const width = this.codec.width;
+    for (let k = first; k < end; k += rows.width) {
+      if (slice(this.values, this.v.length * width, rows, k)) this.v.push(true);
+      else this.append(read(rows, k));
+    }
   }
 
   finish(): Data {
@@ -134,13 +155,17 @@ export class FixedBuilder<A extends Typed | Uint32Array> implements ColumnBuilde
 
   /** Where the next value goes, growing the buffer when it is full. */
   private room(): number {
-    const at = this.v.length * this.codec.width;
-    if (at + this.codec.width > this.values.length) {
-      const bigger = this.codec.make(this.values.length * 2);
-      (bigger as Typed).set(this.values as never);
-      this.values = bigger;
-    }
-    return at;
+    this.reserve(1);
+    return this.v.length * this.codec.width;
+  }
+
+  /** Grows the buffer (doubling) to hold `n` more values. */
+  private reserve(n: number): void {
+    const slots = (this.v.length + n) * this.codec.width;
+    if (slots <= this.values.length) return;
+    const bigger = this.codec.make(Math.max(slots, this.values.length * 2));
+    (bigger as Typed).set(this.values as never);
+    this.values = bigger;
   }
 }
 
@@ -156,6 +181,10 @@ export class BoolBuilder implements ColumnBuilder {
     this.bits = grow(this.bits, (i >> 3) + 1);
     this.v.push(value !== null);
     if (value === true) setBit(this.bits, i);
+  }
+
+  appendColumn(rows: RowSlices, column: number, read: ReadValue): void {
+    appendValues(this, rows, column, read);
   }
 
   finish(): Data {
@@ -189,13 +218,20 @@ export class VarBuilder implements ColumnBuilder {
     this.next(value !== null);
   }
 
-  /** A string with no escapes: its bytes between the quotes are its UTF-8 value. */
-  appendSlice(rows: RowSlices, k: number): boolean {
-    const kind = rows.kinds[k];
-    if (!this.plain || (kind !== Token.String && kind !== Token.Comma)) return false;
-    this.bytes.copy(rows.bytes, rows.starts[k] + 1, rows.ends[k] - 1);
-    this.next(true);
-    return true;
+  /** A string with no escapes is copied: its bytes between the quotes are its UTF-8 value. */
+  appendColumn(rows: RowSlices, column: number, read: ReadValue): void {
+    if (!this.plain) return appendValues(this, rows, column, read);
+    const { kinds, starts, ends, bytes } = rows;
+    this.offsets = grow(this.offsets, this.v.length + rows.count + 1);
+    const { first, end } = columnKeys(rows, column);
+    for (let k = first; k < end; k += rows.width) {
+      const kind = kinds[k];
+      if (kind !== Token.String && kind !== Token.Comma) this.append(read(rows, k));
+      else {
+        this.bytes.copy(bytes, starts[k] + 1, ends[k] - 1);
+        this.next(true);
+      }
+    }
   }
 
   finish(): Data {
@@ -241,6 +277,10 @@ export class ListBuilder implements ColumnBuilder {
     this.offsets[this.v.length] = this.end;
   }
 
+  appendColumn(rows: RowSlices, column: number, read: ReadValue): void {
+    appendValues(this, rows, column, read);
+  }
+
   finish(): Data {
     return data(this.type, this.v, { offsets: this.offsets.subarray(0, this.v.length + 1) }, [
       this.child.finish(),
@@ -267,6 +307,10 @@ export class StructBuilder implements ColumnBuilder {
     const fields = value === null ? [] : (value as unknown[]);
     this.children.forEach((c, i) => c.append(fields[i] ?? null));
     this.v.push(value !== null);
+  }
+
+  appendColumn(rows: RowSlices, column: number, read: ReadValue): void {
+    appendValues(this, rows, column, read);
   }
 
   finish(): Data {
