@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # npm run bench:memory [-- <commit>]: memory against concurrency (bench/memory.mjs) for this
 # checkout, and with a commit given, for that commit too, in one sitting, taking turns.
-# The commit is built once into .cache/bench-baseline/<sha> (git archive, not a worktree),
-# sharing this checkout's node_modules.
+# The commit is built once into .cache/bench-baseline/<sha> (baseline_build, scripts/lib.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -15,16 +14,5 @@ start_owned trino
 npx nest build
 
 builds="after=$ROOT"
-if [[ -n "${1:-}" ]]; then
-  sha="$(git rev-parse --short "$1")"
-  dir="$ROOT/.cache/bench-baseline/$sha"
-  if [[ ! -f "$dir/dist/src/main.js" ]]; then
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    git archive "$sha" | tar -x -C "$dir"
-    ln -s "$ROOT/node_modules" "$dir/node_modules"
-    (cd "$dir" && npx nest build)
-  fi
-  builds="before=$dir,$builds"
-fi
+[[ -n "${1:-}" ]] && builds="before=$(baseline_build "$1"),$builds"
 BENCH_BUILDS="$builds" node bench/memory.mjs
