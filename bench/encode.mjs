@@ -6,7 +6,7 @@
 // Pages of each table are fetched from Trino once into bench/tmp/pages-<table>/. Per
 // repetition the builds take turns (order alternating); each format runs in a fresh process:
 // a warm-up pass, then BENCH_ENCODE_PASSES passes, of which the fastest counts.
-// Env: BENCH_BUILDS (name=dir,...; set by scripts/bench-encode.sh), BENCH_ENCODE_TABLES
+// Env: BENCH_BUILDS (name=dir,...; set by scripts/bench-builds.sh), BENCH_ENCODE_TABLES
 // (orders,lineitem), BENCH_ENCODE_FORMATS (csv,json,arrow,arrow-lz4), BENCH_ENCODE_REPS (2),
 // BENCH_ENCODE_PASSES (3), BENCH_TRINO_URL, BENCH_TAG.
 import { execFileSync } from 'node:child_process';

@@ -11,7 +11,7 @@
 //     discarded unparsed) readers, for throughput ratios, service CPU per million rows and
 //     the peak RSS of one stream, in the same sitting.
 // Each build's service runs with the node flags of its own Dockerfile (NODE_OPTIONS).
-// Env: BENCH_BUILDS (name=dir,...; set by scripts/bench-memory.sh), BENCH_MEMORY_LEVELS,
+// Env: BENCH_BUILDS (name=dir,...; set by scripts/bench-builds.sh), BENCH_MEMORY_LEVELS,
 // BENCH_MEMORY_SQL, BENCH_MEMORY_REPS, BENCH_NODE_ARGS (extra node flags for the service),
 // BENCH_SERVICE_ENV (extra service env as NAME=value,...).
 import { spawn } from 'node:child_process';

@@ -120,23 +120,6 @@ ensure_deps() {
   fi
 }
 
-# baseline_build COMMIT: builds COMMIT once into .cache/bench-baseline/<sha> (git archive, not a
-# worktree, sharing this checkout's node_modules) for benchmarks that compare it with this
-# checkout; prints that directory.
-baseline_build() {
-  local sha dir
-  sha="$(git rev-parse --short "$1")"
-  dir="$PWD/.cache/bench-baseline/$sha"
-  if [[ ! -f "$dir/dist/src/main.js" ]]; then
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    git archive "$sha" | tar -x -C "$dir"
-    ln -s "$PWD/node_modules" "$dir/node_modules"
-    (cd "$dir" && npx nest build) >&2
-  fi
-  echo "$dir"
-}
-
 # live_pid SERVICE: true when .run/SERVICE/pid names a process that is alive. A pid file left
 # by a crashed or killed run is stale and says nothing about who owns what answers now.
 live_pid() {
