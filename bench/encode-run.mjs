@@ -8,6 +8,8 @@ import path from 'node:path';
 const [buildDir, pagesDir, format, passes] = process.argv.slice(2);
 const load = createRequire(path.join(buildDir, 'package.json'));
 const dist = (m) => load(path.join(buildDir, 'dist/src', m));
+// First, as main.ts does: WebAssembly (the LZ4 blocks) then compiles as in the service.
+dist('wasm-tiers.js');
 const { PageTokenizer, Scratch } = dist('trino/page-tokenizer.js');
 const { compileColumns } = dist('query/encoders/columns.js');
 const { arrowFormat } = dist('query/formats/arrow.format.js');

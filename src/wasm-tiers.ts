@@ -7,3 +7,20 @@ import { setFlagsFromString } from 'node:v8';
 // GETs go through the service's own reader. Set before anything compiles WebAssembly, which
 // undici does as it loads, so this module is imported first.
 setFlagsFromString('--liftoff-only');
+
+/**
+ * Runs `load` with V8's optimizing tier, then goes back to the baseline tier only. For a small
+ * module whose hot loop gains from it (the LZ4 blocks: ~440 MB/s against ~385 under Liftoff,
+ * for about a MiB once, at start-up). V8 compiles a function on its first call, so `load` must
+ * call the hot ones once.
+ */
+export function optimized<T>(load: () => T): T {
+  setFlagsFromString('--no-liftoff-only');
+  setFlagsFromString('--no-liftoff');
+  try {
+    return load();
+  } finally {
+    setFlagsFromString('--liftoff');
+    setFlagsFromString('--liftoff-only');
+  }
+}
