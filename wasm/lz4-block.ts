@@ -1,9 +1,9 @@
 // One LZ4 block (https://github.com/lz4/lz4/blob/dev/doc/lz4_Block_format.md), compressed in
 // WebAssembly for the service's Arrow LZ4_FRAME downloads. The same greedy fast mode as
-// LZ4's reference encoder, one candidate per position; as JavaScript it ran at about 255 MB/s
-// on an orders download's buffers, here at about 450 (bench/README.md, Arrow downloads).
+// LZ4's reference encoder, one candidate per position, as the JavaScript it replaced, for a
+// fifth less CPU (bench/README.md, Arrow downloads).
 // Built by scripts/build-wasm.sh into src/query/encoders/arrow/lz4-block.wasm; lz4-frame.ts
-// frames the blocks and owns the memory's layout:
+// frames the blocks and reads the memory's layout from the exports:
 //   [0, TABLE_END)           where each 4-byte sequence was last seen (4096 addresses)
 //   [INPUT, INPUT + 64 KiB)  the block to compress
 //   [OUTPUT, ...)            its compressed form, at most 64 KiB + 64 KiB / 255 + 16
