@@ -43,6 +43,7 @@ const wasm = optimized(() => {
 const heap = new Uint8Array(wasm.memory.buffer);
 const INPUT = wasm.INPUT.value;
 const OUTPUT = wasm.OUTPUT.value;
+
 /** Frames written one after another into memory kept from batch to batch. */
 export class Lz4Frames {
   private out = Buffer.allocUnsafe(256 * 1024);
@@ -56,9 +57,9 @@ export class Lz4Frames {
   /** `src` as one LZ4 frame, valid until the next `reset`. */
   frame(src: Uint8Array): Uint8Array {
     const n = src.byteLength;
-    const blocks = Math.max(1, Math.ceil(n / BLOCK));
-    // The worst case of incompressible input, per the LZ4 block format, plus headers.
-    this.room(HEADER.length + n + Math.ceil(n / 255) + 20 * blocks + 4);
+    // Each block is stored compressed only when that is smaller, so the frame is at most the
+    // input plus a 4-byte size per block, the header and the end mark.
+    this.room(HEADER.length + n + 4 * Math.ceil(n / BLOCK) + 4);
     const out = this.out;
     const start = this.pos;
     let d = start;
